@@ -1,0 +1,126 @@
+//! Diagnostics: every problem found in a rule set, reported all at once.
+//!
+//! Each diagnostic has a stable machine-readable `code`, a `severity`, the JSON pointer of the
+//! offending value (`/tags/3/when/and/1`), a human-readable `message` and, where the fix is
+//! obvious, a `suggestion` ("did you mean `aum`?").
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a diagnostic is. Errors stop compilation; warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in a rule set (or a client record), located by a JSON pointer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// Stable kebab-case code, e.g. `unknown-key`, `undeclared-field`, `tag-cycle`.
+    pub code: &'static str,
+    pub severity: Severity,
+    /// JSON pointer (RFC 6901) of the value the diagnostic is about; `""` is the whole document.
+    pub path: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { code, severity: Severity::Error, path: path.into(), message: message.into(), suggestion: None }
+    }
+
+    pub fn warning(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, path, message) }
+    }
+
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
+        self.suggestion = Some(suggestion.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let path = if self.path.is_empty() { "/" } else { &self.path };
+        write!(f, "{sev}[{}] at {path}: {}", self.code, self.message)?;
+        if let Some(s) = &self.suggestion {
+            write!(f, " ({s})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Appends one reference token to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
+pub fn join(path: &str, token: impl fmt::Display) -> String {
+    let token = token.to_string();
+    let escaped = token.replace('~', "~0").replace('/', "~1");
+    format!("{path}/{escaped}")
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo
+/// (`aum_cny` → `aum`). Used for "did you mean" suggestions.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_l = word.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for cand in candidates {
+        let cand_l = cand.to_lowercase();
+        let mut d = edit_distance(&word_l, &cand_l);
+        // A candidate that is a prefix/suffix of the word (or vice versa) is a strong hint:
+        // `aum_cny` vs `aum`, `risk` vs `risk_class`.
+        if word_l.starts_with(&cand_l) || cand_l.starts_with(&word_l) || word_l.ends_with(&cand_l) {
+            d = d.min(1);
+        }
+        let limit = (word.chars().count().max(cand.chars().count()) / 3).max(1);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_tokens_are_escaped() {
+        assert_eq!(join("/tags/0", "a/b~c"), "/tags/0/a~1b~0c");
+    }
+
+    #[test]
+    fn suggestions_find_typos_and_prefixes() {
+        let fields = ["aum", "risk_class", "opened_at"];
+        assert_eq!(closest("aum_cny", fields), Some("aum"));
+        assert_eq!(closest("risk_clas", fields), Some("risk_class"));
+        assert_eq!(closest("opend_at", fields), Some("opened_at"));
+        assert_eq!(closest("zzzzzz", fields), None);
+    }
+}

@@ -1,0 +1,437 @@
+//! Evaluation of compiled expressions against a client record (or plain JSON data).
+
+use super::ir::{CmpOp, EventAgg, Expr, IterOp, Lit};
+use super::value::{Val, js_compare, loose_eq, strict_eq};
+use crate::record::{Event, FieldVal, PropVal, Record};
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+/// Everything an expression can read besides its own constants.
+#[derive(Clone, Copy)]
+pub struct Cx<'a> {
+    pub rec: &'a Record,
+    /// Per field slot: the values of an ordered enum (empty for other types).
+    pub enums: &'a [Box<[Box<str>]>],
+    pub now: i64,
+    /// Per tag: 0 = not set; for a boolean tag 1 = set; for a multi-tier tag k = tier k-1.
+    pub tags: &'a [u16],
+    /// Per tag: its tier ids (empty for boolean tags).
+    pub tiers: &'a [Box<[Box<str>]>],
+    /// Per layer: whether its condition matched.
+    pub layers: &'a [bool],
+}
+
+impl<'a> Cx<'a> {
+    /// A context with no record: for plain JsonLogic.
+    pub fn empty() -> Cx<'static> {
+        static EMPTY: std::sync::OnceLock<Record> = std::sync::OnceLock::new();
+        Cx { rec: EMPTY.get_or_init(Record::default), enums: &[], now: 0, tags: &[], tiers: &[], layers: &[] }
+    }
+
+    fn field(&self, slot: u16) -> Val<'a> {
+        match self.rec.values.get(slot as usize) {
+            None | Some(FieldVal::Missing) => Val::Null,
+            Some(FieldVal::Num(n)) => Val::Num(*n),
+            Some(FieldVal::Bool(b)) => Val::Bool(*b),
+            Some(FieldVal::Str(s)) => Val::Str(s),
+            Some(FieldVal::Time(t)) => Val::Time(*t),
+            Some(FieldVal::List(l)) => Val::StrList(l),
+            Some(FieldVal::Enum(i)) => {
+                self.enums.get(slot as usize).and_then(|vals| vals.get(*i as usize)).map_or(Val::Null, |s| Val::Str(s))
+            }
+        }
+    }
+}
+
+/// The data `var` reads: the root JSON data, an element inside an iteration, or an event.
+#[derive(Clone)]
+pub enum Frame<'a> {
+    Data(Val<'a>),
+    Reduce(Val<'a>, Val<'a>),
+    Event(&'a Event),
+}
+
+/// Evaluates `e`. Never panics; missing data evaluates to null like JsonLogic's `undefined`.
+pub fn eval<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
+    match e {
+        Expr::Lit(l) => l.val(),
+        Expr::List(items) => Val::Arr(items.iter().map(|x| eval(x, cx, frame)).collect()),
+        Expr::Field(slot, default) => match (cx.field(*slot), default) {
+            (Val::Null, Some(d)) => eval(d, cx, frame),
+            (v, _) => v,
+        },
+        Expr::Data(path, default) => match lookup(frame, path.iter().map(|s| &**s)) {
+            Some(v) => v,
+            None => default.as_ref().map_or(Val::Null, |d| eval(d, cx, frame)),
+        },
+        Expr::DynData(p, default) => {
+            let path = eval(p, cx, frame);
+            let path = match &path {
+                Val::Null => String::new(),
+                Val::Arr(a) if a.is_empty() => String::new(),
+                other => other.to_js_string(),
+            };
+            let segs: Vec<&str> = if path.is_empty() { Vec::new() } else { path.split('.').collect() };
+            match lookup(frame, segs.into_iter()) {
+                Some(v) => v,
+                None => default.as_ref().map_or(Val::Null, |d| eval(d, cx, frame)),
+            }
+        }
+        Expr::EventProp(i) => match frame {
+            Frame::Event(ev) if *i == u16::MAX => Val::Time(ev.at),
+            Frame::Event(ev) => match ev.props.get(*i as usize) {
+                Some(PropVal::Num(n)) => Val::Num(*n),
+                Some(PropVal::Str(s)) => Val::Str(s),
+                Some(PropVal::Bool(b)) => Val::Bool(*b),
+                _ => Val::Null,
+            },
+            _ => Val::Null,
+        },
+        Expr::If(parts) => {
+            let mut i = 0;
+            while i + 1 < parts.len() {
+                if eval(&parts[i], cx, frame).truthy() {
+                    return eval(&parts[i + 1], cx, frame);
+                }
+                i += 2;
+            }
+            parts.get(i).map_or(Val::Null, |x| eval(x, cx, frame))
+        }
+        Expr::And(parts) => {
+            let mut last = Val::Null;
+            for p in parts.iter() {
+                last = eval(p, cx, frame);
+                if !last.truthy() {
+                    return last;
+                }
+            }
+            last
+        }
+        Expr::Or(parts) => {
+            let mut last = Val::Null;
+            for p in parts.iter() {
+                last = eval(p, cx, frame);
+                if last.truthy() {
+                    return last;
+                }
+            }
+            last
+        }
+        Expr::Not(a) => Val::Bool(!eval(a, cx, frame).truthy()),
+        Expr::Truthy(a) => Val::Bool(eval(a, cx, frame).truthy()),
+        Expr::LooseEq(a, b, want) => Val::Bool(loose_eq(&eval(a, cx, frame), &eval(b, cx, frame)) == *want),
+        Expr::StrictEq(a, b, want) => Val::Bool(strict_eq(&eval(a, cx, frame), &eval(b, cx, frame)) == *want),
+        Expr::FieldCmpNum(slot, op, k) => Val::Bool(match cx.field(*slot) {
+            Val::Num(n) => cmp_holds(*op, n.partial_cmp(k)),
+            other => cmp_holds(*op, js_compare(&other, &Val::Num(*k))),
+        }),
+        Expr::Cmp(op, args) => {
+            let a = args.first().map_or(Val::Null, |x| eval(x, cx, frame));
+            let b = args.get(1).map_or(Val::Null, |x| eval(x, cx, frame));
+            let ab = cmp_holds(*op, compare(&a, &b));
+            match args.get(2) {
+                None => Val::Bool(ab),
+                Some(c) => Val::Bool(ab && cmp_holds(*op, compare(&b, &eval(c, cx, frame)))),
+            }
+        }
+        Expr::Add(args) => Val::Num(args.iter().map(|x| eval(x, cx, frame).parse_float()).sum()),
+        Expr::Mul(args) => {
+            // JS `reduce` without an initial value: one operand is returned as is.
+            if args.len() == 1 {
+                return eval(&args[0], cx, frame);
+            }
+            let mut it = args.iter().map(|x| eval(x, cx, frame).parse_float());
+            let first = it.next().unwrap_or(f64::NAN);
+            Val::Num(it.fold(first, |a, b| a * b))
+        }
+        Expr::Sub(args) => {
+            let a = args.first().map_or(Val::Null, |x| eval(x, cx, frame)).to_number();
+            match args.get(1) {
+                None => Val::Num(-a),
+                Some(b) => Val::Num(a - eval(b, cx, frame).to_number()),
+            }
+        }
+        Expr::Div(a, b) => Val::Num(eval(a, cx, frame).to_number() / eval(b, cx, frame).to_number()),
+        Expr::Mod(a, b) => Val::Num(eval(a, cx, frame).to_number() % eval(b, cx, frame).to_number()),
+        Expr::Min(args) => Val::Num(fold_num(args, cx, frame, f64::INFINITY, f64::min)),
+        Expr::Max(args) => Val::Num(fold_num(args, cx, frame, f64::NEG_INFINITY, f64::max)),
+        Expr::Cat(args) => {
+            let mut s = String::new();
+            for a in args.iter() {
+                let v = eval(a, cx, frame);
+                if !v.is_null() {
+                    s.push_str(&v.to_js_string());
+                }
+            }
+            Val::Owned(Rc::from(s))
+        }
+        Expr::Substr(args) => substr(args, cx, frame),
+        Expr::In(a, b) => {
+            let needle = eval(a, cx, frame);
+            if let Expr::Lit(Lit::Arr(items)) = &**b {
+                return Val::Bool(items.iter().any(|x| strict_eq(&needle, &x.val())));
+            }
+            Val::Bool(match eval(b, cx, frame) {
+                Val::Str(h) => h.contains(needle.to_js_string().as_str()),
+                Val::Owned(h) => h.contains(needle.to_js_string().as_str()),
+                Val::StrList(l) => needle.str().is_some_and(|n| l.iter().any(|x| &**x == n)),
+                Val::Arr(items) => items.iter().any(|x| strict_eq(&needle, x)),
+                _ => false,
+            })
+        }
+        Expr::Merge(args) => {
+            let mut out = Vec::new();
+            for a in args.iter() {
+                let v = eval(a, cx, frame);
+                match v.elements() {
+                    Some(items) => out.extend(items),
+                    None => out.push(v),
+                }
+            }
+            Val::Arr(out.into())
+        }
+        Expr::Missing(args) => {
+            let first = args.first().map(|x| eval(x, cx, frame));
+            let keys: Vec<Val> = match first.as_ref().and_then(Val::elements) {
+                Some(items) => items,
+                None => args.iter().map(|x| eval(x, cx, frame)).collect(),
+            };
+            Val::Arr(missing_keys(keys, frame).into())
+        }
+        Expr::MissingSome(need, opts) => {
+            let need = eval(need, cx, frame).to_number();
+            let keys = eval(opts, cx, frame).elements().unwrap_or_default();
+            let total = keys.len() as f64;
+            let missing = missing_keys(keys, frame);
+            if total - missing.len() as f64 >= need { Val::Arr(Rc::from([])) } else { Val::Arr(missing.into()) }
+        }
+        Expr::MissingFields(slots) => Val::Arr(missing_fields(slots, cx).into()),
+        Expr::MissingSomeFields(need, slots) => {
+            let missing = missing_fields(slots, cx);
+            if slots.len() - missing.len() >= *need as usize {
+                Val::Arr(Rc::from([]))
+            } else {
+                Val::Arr(missing.into())
+            }
+        }
+        Expr::Iter(op, over, body) => iterate(*op, over, body, cx, frame),
+        Expr::Reduce(over, body, init) => {
+            let mut acc = eval(init, cx, frame);
+            if let Some(items) = eval(over, cx, frame).elements() {
+                for item in items {
+                    acc = eval(body, cx, &Frame::Reduce(item, acc));
+                }
+            }
+            acc
+        }
+        Expr::Since(arg, unit) => match eval(arg, cx, frame) {
+            Val::Time(t) => Val::Num((cx.now - t) as f64 / unit),
+            v => match v.str().map(|s| crate::time::parse_datetime(s, crate::time::TimeZone::default())) {
+                Some(Ok(t)) => Val::Num((cx.now - t) as f64 / unit),
+                _ => Val::Null,
+            },
+        },
+        Expr::Events { event_type, agg, window_ms, filter } => {
+            events(*event_type, *agg, *window_ms, filter.as_deref(), cx)
+        }
+        Expr::FollowedBy { first, then, within_ms, window_ms } => {
+            let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
+            let mut first_at: Option<i64> = None;
+            for ev in cx.rec.events.iter().filter(|e| e.at >= from && e.at <= cx.now) {
+                if ev.event_type == *first && first_at.is_none() {
+                    first_at = Some(ev.at);
+                } else if ev.event_type == *then
+                    && let Some(f) = first_at
+                    && ev.at >= f
+                    && within_ms.is_none_or(|w| ev.at - f <= w)
+                {
+                    return Val::Bool(true);
+                }
+            }
+            Val::Bool(false)
+        }
+        Expr::Tag(i) => Val::Bool(cx.tags.get(*i as usize).is_some_and(|t| *t > 0)),
+        Expr::TagIs(i, tier) => Val::Bool(cx.tags.get(*i as usize).is_some_and(|t| *t == tier + 1)),
+        Expr::TagTier(i) => match cx.tags.get(*i as usize) {
+            Some(t) if *t > 0 => cx
+                .tiers
+                .get(*i as usize)
+                .and_then(|tiers| tiers.get(*t as usize - 1))
+                .map_or(Val::Null, |s| Val::Str(s)),
+            _ => Val::Null,
+        },
+        Expr::Layer(i) => Val::Bool(cx.layers.get(*i as usize).copied().unwrap_or(false)),
+        Expr::Rank(arg, slot) => match rank_of(&eval(arg, cx, frame), *slot, cx) {
+            Some(r) => Val::Num(f64::from(r)),
+            None => Val::Null,
+        },
+        Expr::RankCmp(arg, slot, op, k) => {
+            Val::Bool(rank_of(&eval(arg, cx, frame), *slot, cx).is_some_and(|r| cmp_holds(*op, Some(r.cmp(k)))))
+        }
+    }
+}
+
+fn compare(a: &Val, b: &Val) -> Option<Ordering> {
+    match (a, b) {
+        (Val::Num(x), Val::Num(y)) => x.partial_cmp(y),
+        (Val::Time(x), Val::Time(y)) => Some(x.cmp(y)),
+        _ => js_compare(a, b),
+    }
+}
+
+fn cmp_holds(op: CmpOp, o: Option<Ordering>) -> bool {
+    match (op, o) {
+        (_, None) => false,
+        (CmpOp::Lt, Some(o)) => o == Ordering::Less,
+        (CmpOp::Le, Some(o)) => o != Ordering::Greater,
+        (CmpOp::Gt, Some(o)) => o == Ordering::Greater,
+        (CmpOp::Ge, Some(o)) => o != Ordering::Less,
+    }
+}
+
+fn fold_num<'a>(args: &'a [Expr], cx: &Cx<'a>, frame: &Frame<'a>, init: f64, f: fn(f64, f64) -> f64) -> f64 {
+    let mut acc = init;
+    for a in args {
+        let n = eval(a, cx, frame).to_number();
+        if n.is_nan() {
+            return f64::NAN;
+        }
+        acc = f(acc, n);
+    }
+    acc
+}
+
+fn rank_of(v: &Val, slot: u16, cx: &Cx) -> Option<u16> {
+    let s = v.str()?;
+    let values = cx.enums.get(slot as usize)?;
+    values.iter().position(|x| &**x == s).map(|i| i as u16 + 1)
+}
+
+/// Follows a `var` path; `None` is JavaScript's `undefined` (so a default applies).
+fn lookup<'a, 'p>(frame: &Frame<'a>, mut segs: impl Iterator<Item = &'p str>) -> Option<Val<'a>> {
+    let mut cur = match frame {
+        Frame::Data(v) => v.clone(),
+        Frame::Reduce(current, acc) => {
+            let Some(first) = segs.next() else { return Some(Val::Null) };
+            match first {
+                "current" => current.clone(),
+                "accumulator" => acc.clone(),
+                _ => return None,
+            }
+        }
+        Frame::Event(_) => return None,
+    };
+    for seg in segs {
+        cur = match &cur {
+            Val::Obj(o) => o.get(seg)?.clone(),
+            Val::Arr(a) => a.get(seg.parse::<usize>().ok()?)?.clone(),
+            Val::StrList(l) => Val::Str(l.get(seg.parse::<usize>().ok()?)?),
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+fn missing_keys<'a>(keys: Vec<Val<'a>>, frame: &Frame<'a>) -> Vec<Val<'a>> {
+    keys.into_iter()
+        .filter(|k| {
+            let path = k.to_js_string();
+            let segs: Vec<&str> = if path.is_empty() { Vec::new() } else { path.split('.').collect() };
+            match lookup(frame, segs.into_iter()) {
+                None | Some(Val::Null) => true,
+                Some(v) => v.str() == Some(""),
+            }
+        })
+        .collect()
+}
+
+fn missing_fields<'a>(slots: &'a [(u16, Box<str>)], cx: &Cx<'a>) -> Vec<Val<'a>> {
+    slots
+        .iter()
+        .filter(|(slot, _)| match cx.field(*slot) {
+            Val::Null => true,
+            v => v.str() == Some(""),
+        })
+        .map(|(_, name)| Val::Str(name))
+        .collect()
+}
+
+fn iterate<'a>(op: IterOp, over: &'a Expr, body: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
+    let items = eval(over, cx, frame).elements();
+    let Some(items) = items else {
+        return match op {
+            IterOp::Map | IterOp::Filter => Val::Arr(Rc::from([])),
+            IterOp::All | IterOp::Some => Val::Bool(false),
+            IterOp::None => Val::Bool(true),
+        };
+    };
+    let test = |item: &Val<'a>| eval(body, cx, &Frame::Data(item.clone())).truthy();
+    match op {
+        IterOp::Map => Val::Arr(items.iter().map(|i| eval(body, cx, &Frame::Data(i.clone()))).collect()),
+        IterOp::Filter => Val::Arr(items.into_iter().filter(|i| test(i)).collect()),
+        // JsonLogic: `all` of an empty list is false.
+        IterOp::All => Val::Bool(!items.is_empty() && items.iter().all(test)),
+        IterOp::Some => Val::Bool(items.iter().any(test)),
+        IterOp::None => Val::Bool(!items.iter().any(test)),
+    }
+}
+
+/// JavaScript `String.prototype.substr(start, length)` as json-logic-js uses it (a negative
+/// length drops characters from the end).
+fn substr<'a>(args: &'a [Expr], cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
+    let source = args.first().map_or(Val::Null, |x| eval(x, cx, frame)).to_js_string();
+    let chars: Vec<char> = source.chars().collect();
+    let len = chars.len() as i64;
+    let to_int = |v: f64| if v.is_nan() { 0 } else { v.trunc().clamp(-1e15, 1e15) as i64 };
+    let start = to_int(args.get(1).map_or(Val::Null, |x| eval(x, cx, frame)).to_number());
+    let start = if start < 0 { (len + start).max(0) } else { start.min(len) };
+    let rest = len - start;
+    let count = match args.get(2).map(|x| eval(x, cx, frame)) {
+        None | Some(Val::Null) => rest,
+        Some(v) => {
+            let n = to_int(v.to_number());
+            if n < 0 { (rest + n).max(0) } else { n.min(rest) }
+        }
+    };
+    let s: String = chars[start as usize..(start + count) as usize].iter().collect();
+    Val::Owned(Rc::from(s))
+}
+
+fn events<'a>(ty: u16, agg: EventAgg, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> Val<'a> {
+    let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
+    // Events after `now` have not happened yet from the decision's point of view.
+    let matching = cx.rec.events.iter().filter(move |e| {
+        e.event_type == ty
+            && e.at >= from
+            && e.at <= cx.now
+            && filter.is_none_or(|f| eval(f, cx, &Frame::Event(e)).truthy())
+    });
+    let prop = |e: &'a Event, p: Option<u16>| match p {
+        None => Val::Time(e.at),
+        Some(i) => match e.props.get(i as usize) {
+            Some(PropVal::Num(n)) => Val::Num(*n),
+            Some(PropVal::Str(s)) => Val::Str(s),
+            Some(PropVal::Bool(b)) => Val::Bool(*b),
+            _ => Val::Null,
+        },
+    };
+    match agg {
+        EventAgg::Count => Val::Num(matching.count() as f64),
+        EventAgg::Sum(i) => Val::Num(
+            matching
+                .map(|e| match e.props.get(i as usize) {
+                    Some(PropVal::Num(n)) => *n,
+                    _ => 0.0,
+                })
+                .sum(),
+        ),
+        EventAgg::First(p) => {
+            let mut m = matching;
+            m.next().map_or(Val::Null, |e| prop(e, p))
+        }
+        EventAgg::Last(p) => {
+            let mut m = matching;
+            m.next_back().map_or(Val::Null, |e| prop(e, p))
+        }
+    }
+}
