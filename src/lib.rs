@@ -1,10 +1,31 @@
 //! clientseg: client tags, layers and next-best actions for a brokerage internet branch,
 //! from one shared JsonLogic rule schema.
+//!
+//! Pipeline, one module per stage: [`parse`] (JSON → schema types, structural diagnostics) →
+//! [`validate`] (ids, references, policy, suitability) → [`compile`] (conditions → IR, dependency
+//! order) → [`evaluate`] (record → tags → layers → next-best actions) → [`decision`] (the readable
+//! decision, trace and explanation).
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod client;
+pub mod compile;
+pub mod decision;
 pub mod diagnostics;
+pub mod engine;
+pub mod evaluate;
+pub mod hash;
 pub mod logic;
+pub mod parse;
 pub mod record;
 pub mod schema;
+pub mod simulate;
+pub mod structure;
 pub mod time;
+pub mod validate;
+
+pub use client::RecordError;
+pub use decision::Decision;
+pub use diagnostics::{Diagnostic, Severity};
+pub use engine::{CompileError, Context, Engine, validate_rules};
+pub use evaluate::{Evaluation, Fate};

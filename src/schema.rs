@@ -62,7 +62,7 @@ pub struct RuleSet {
 }
 
 /// A display name in Chinese and English.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Names {
     pub zh: String,

@@ -676,7 +676,11 @@ impl<'s> Compiler<'s> {
                     return self.err("type-mismatch", join(path, "property"), "`sum_events` needs a number property");
                 }
                 None => {
-                    return self.err("missing-key", path, "`sum_events` needs `property` (a number property to add up)");
+                    return self.err(
+                        "missing-key",
+                        path,
+                        "`sum_events` needs `property` (a number property to add up)",
+                    );
                 }
             },
             _ => {

@@ -1,0 +1,428 @@
+//! The readable decision for one client: tags, layers, ranked actions, the reason every other
+//! candidate was not chosen, an optional trace of each condition with the values it read, and a
+//! one-line explanation in Chinese and English for operators and compliance.
+
+use crate::client::RecordError;
+use crate::engine::{Context, Engine, TagRule};
+use crate::evaluate::{Evaluation, Fate, SuitabilityBlock};
+use crate::record::{FieldVal, Record};
+use crate::schema::Names;
+use crate::time;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Decision {
+    pub client_id: String,
+    pub rule_set: RuleSetRef,
+    /// The decision instant, RFC 3339 in the rule set's time zone.
+    pub now: String,
+    /// Tags that are set: boolean tags → `true`, multi-tier tags → the tier id.
+    pub tags: Map<String, Value>,
+    pub primary_layer: Option<String>,
+    /// Every layer whose condition matched, in priority order.
+    pub layers: Vec<String>,
+    /// Chosen actions, best first.
+    pub actions: Vec<ChosenAction>,
+    /// Every other candidate with the reason it was not chosen.
+    pub not_chosen: Vec<RejectedAction>,
+    /// SOPs whose control group this client is in.
+    pub control_groups: Vec<String>,
+    pub explanation: Names,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Vec<TraceEntry>>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleSetRef {
+    pub id: String,
+    pub version: String,
+    pub content_hash: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ChosenAction {
+    pub id: String,
+    pub sop: String,
+    pub channel: String,
+    pub content: String,
+    pub score: f64,
+    /// When quiet hours defer the action: the local time it may be sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deferred_until: Option<String>,
+    /// Set when this is the non-personalised fallback of an action the client opted out of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback_for: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedAction {
+    pub id: String,
+    pub sop: String,
+    pub channel: String,
+    /// Stable code: condition_false, not_triggered, control_group, suitability, consent,
+    /// personalisation_off, cooldown, suppressed, quiet_hours, channel_cap, global_cap,
+    /// outranked, fallback_not_needed.
+    pub reason: String,
+    pub message: Names,
+}
+
+/// One condition's evaluation, with the declared fields it read and their values.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceEntry {
+    /// tag, layer or action.
+    pub kind: String,
+    pub id: String,
+    pub result: Value,
+    pub reads: Map<String, Value>,
+}
+
+impl Engine {
+    /// Decides one client given as JSON.
+    ///
+    /// # Errors
+    /// [`RecordError`] when the record has wrong types, bad dates or missing required fields.
+    pub fn decide_json(&self, client: &Value, ctx: &Context) -> Result<Decision, RecordError> {
+        let rec = self.read_client(client)?;
+        Ok(self.decide(&rec, ctx))
+    }
+
+    /// Decides one client.
+    pub fn decide(&self, rec: &Record, ctx: &Context) -> Decision {
+        let mut ev = Evaluation::default();
+        self.evaluate(rec, ctx, &mut ev);
+        self.describe(rec, ctx, &ev)
+    }
+
+    /// Builds the readable decision from an evaluation.
+    pub fn describe(&self, rec: &Record, ctx: &Context, ev: &Evaluation) -> Decision {
+        let mut tags = Map::new();
+        for (i, t) in self.tags.iter().enumerate() {
+            match (ev.tags[i], &t.rule) {
+                (0, _) => {}
+                (_, TagRule::Bool(_)) => {
+                    tags.insert(t.id.clone(), Value::Bool(true));
+                }
+                (k, TagRule::Tiers(tiers)) => {
+                    let tier = tiers.get(k as usize - 1).map_or(String::new(), |x| x.0.clone());
+                    tags.insert(t.id.clone(), Value::String(tier));
+                }
+            }
+        }
+        let fallback_parent = |i: usize| {
+            self.actions.iter().find(|a| {
+                a.fallback == Some(i as u16) && ev.fates.get(self.slot(&a.id)) == Some(&Fate::PersonalisationOff)
+            })
+        };
+        let mut actions: Vec<(u16, ChosenAction)> = Vec::new();
+        let mut not_chosen = Vec::new();
+        for (i, a) in self.actions.iter().enumerate() {
+            let sop = self.sops.get(a.sop as usize).map_or(String::new(), |s| s.id.clone());
+            match ev.fates[i] {
+                Fate::Chosen { rank, score, deferred_until } => actions.push((
+                    rank,
+                    ChosenAction {
+                        id: a.id.clone(),
+                        sop,
+                        channel: a.channel.as_str().into(),
+                        content: content_str(a.content).into(),
+                        score,
+                        deferred_until: deferred_until.map(|t| time::format_datetime(t, self.tz)),
+                        fallback_for: fallback_parent(i).map(|p| p.id.clone()),
+                    },
+                )),
+                fate => not_chosen.push(RejectedAction {
+                    id: a.id.clone(),
+                    sop,
+                    channel: a.channel.as_str().into(),
+                    reason: fate.code().into(),
+                    message: self.reason_text(i, fate),
+                }),
+            }
+        }
+        actions.sort_by_key(|(r, _)| *r);
+        let actions: Vec<ChosenAction> = actions.into_iter().map(|(_, a)| a).collect();
+        let layers: Vec<String> =
+            self.layers.iter().zip(&ev.layers).filter(|(_, m)| **m).map(|(l, _)| l.id.clone()).collect();
+        let primary = ev.primary.map(|p| &self.layers[p as usize]);
+        let control_groups =
+            self.sops.iter().zip(&ev.held_out).filter(|(_, h)| **h).map(|(s, _)| s.id.clone()).collect();
+        let explanation = self.explain(rec, primary.map(|l| &l.name), &tags, &actions, &not_chosen);
+        Decision {
+            client_id: rec.id.to_string(),
+            rule_set: RuleSetRef {
+                id: self.id.clone(),
+                version: self.version.clone(),
+                content_hash: self.content_hash.clone(),
+            },
+            now: time::format_datetime(ctx.now, self.tz),
+            tags,
+            primary_layer: primary.map(|l| l.id.clone()),
+            layers,
+            actions,
+            not_chosen,
+            control_groups,
+            explanation,
+            trace: ctx.trace.then(|| self.trace(rec, ctx, ev)),
+        }
+    }
+
+    fn slot(&self, id: &str) -> usize {
+        self.action_slots.get(id).map_or(usize::MAX, |i| *i as usize)
+    }
+
+    fn field_json(&self, rec: &Record, slot: u16) -> Value {
+        match rec.values.get(slot as usize) {
+            None | Some(FieldVal::Missing) => Value::Null,
+            Some(FieldVal::Num(n)) => crate::logic::value::num_to_json(*n),
+            Some(FieldVal::Bool(b)) => Value::Bool(*b),
+            Some(FieldVal::Str(s)) => Value::String(s.to_string()),
+            Some(FieldVal::Time(t)) => Value::String(time::format_datetime(*t, self.tz)),
+            Some(FieldVal::List(l)) => Value::Array(l.iter().map(|s| Value::String(s.to_string())).collect()),
+            Some(FieldVal::Enum(i)) => self
+                .enums
+                .get(slot as usize)
+                .and_then(|v| v.get(*i as usize))
+                .map_or(Value::Null, |s| Value::String(s.to_string())),
+        }
+    }
+
+    fn reads(&self, rec: &Record, slots: &[u16]) -> Map<String, Value> {
+        slots.iter().map(|s| (self.fields[*s as usize].id.clone(), self.field_json(rec, *s))).collect()
+    }
+
+    fn trace(&self, rec: &Record, ctx: &Context, ev: &Evaluation) -> Vec<TraceEntry> {
+        let mut out = Vec::new();
+        for &t in &self.tag_order {
+            let tag = &self.tags[t as usize];
+            let result = match (&tag.rule, ev.tags[t as usize]) {
+                (TagRule::Bool(_), v) => Value::Bool(v > 0),
+                (TagRule::Tiers(_), 0) => Value::Null,
+                (TagRule::Tiers(tiers), k) => {
+                    tiers.get(k as usize - 1).map_or(Value::Null, |x| Value::String(x.0.clone()))
+                }
+            };
+            out.push(TraceEntry { kind: "tag".into(), id: tag.id.clone(), result, reads: self.reads(rec, &tag.reads) });
+        }
+        for &l in &self.layer_order {
+            let layer = &self.layers[l as usize];
+            out.push(TraceEntry {
+                kind: "layer".into(),
+                id: layer.id.clone(),
+                result: Value::Bool(ev.layers[l as usize]),
+                reads: self.reads(rec, &layer.reads),
+            });
+        }
+        for (i, a) in self.actions.iter().enumerate() {
+            let cond = match &a.when {
+                None => Value::Bool(true),
+                Some(w) => Value::Bool(self.holds(w, rec, ctx.now, &ev.tags, &ev.layers)),
+            };
+            let mut result = Map::new();
+            result.insert("condition".into(), cond);
+            result.insert("fate".into(), Value::String(ev.fates[i].code().into()));
+            if let Fate::Chosen { score, .. } | Fate::Outranked { score } = ev.fates[i] {
+                result.insert("score".into(), crate::logic::value::num_to_json(score));
+            }
+            out.push(TraceEntry {
+                kind: "action".into(),
+                id: a.id.clone(),
+                result: Value::Object(result),
+                reads: self.reads(rec, &a.reads),
+            });
+        }
+        out
+    }
+
+    fn reason_text(&self, i: usize, fate: Fate) -> Names {
+        let a = &self.actions[i];
+        let ch = a.channel.as_str();
+        let t = |ms: i64| time::format_datetime(ms, self.tz);
+        let n = |zh: String, en: String| Names { zh, en };
+        match fate {
+            Fate::Chosen { .. } => n("已选中".into(), "chosen".into()),
+            Fate::FallbackNotNeeded => n(
+                "非个性化备选动作，仅在客户关闭个性化推荐时替代原动作".into(),
+                "non-personalised fallback, used only when the client has opted out of personalisation".into(),
+            ),
+            Fate::NotTriggered => n(
+                "仅在指定事件发生时触发，本次决策不是由该事件触发".into(),
+                "runs only when its trigger event occurs; this decision was not made for that event".into(),
+            ),
+            Fate::ConditionFalse => n("不满足适用条件".into(), "its condition is not met".into()),
+            Fate::ControlGroup => n(
+                "客户属于该SOP的对照组（不触达，用于衡量效果）".into(),
+                "the client is in this SOP's control group (held out to measure uplift)".into(),
+            ),
+            Fate::Suitability(SuitabilityBlock::NotAssessed) => n(
+                "客户未完成风险测评，不得主动推介产品".into(),
+                "the client has no risk assessment, so no product may be recommended".into(),
+            ),
+            Fate::Suitability(SuitabilityBlock::Expired(at)) => n(
+                format!("风险测评已过期（测评于 {}），不得主动推介产品", t(at)),
+                format!("the risk assessment of {} has expired, so no product may be recommended", t(at)),
+            ),
+            Fate::Suitability(SuitabilityBlock::AboveTolerance(class, max)) => {
+                let s = self.suitability.as_ref();
+                let class_name = s
+                    .and_then(|s| self.enums.get(s.class_field as usize)?.get(class as usize).map(|x| x.to_string()))
+                    .unwrap_or_default();
+                let risk = |r: u16| {
+                    s.and_then(|s| s.product_risks.get((r as usize).checked_sub(1)?).cloned())
+                        .unwrap_or_else(|| "-".into())
+                };
+                let prod = risk(a.product_risk.unwrap_or(0));
+                n(
+                    format!(
+                        "产品风险等级 {prod} 超出客户风险承受能力 {class_name}（最高 {}），不得主动推介",
+                        risk(max)
+                    ),
+                    format!(
+                        "product risk {prod} is above what investor class {class_name} may be recommended (at most {})",
+                        risk(max)
+                    ),
+                )
+            }
+            Fate::Consent => {
+                n(format!("客户未授权 {ch} 渠道营销触达"), format!("no marketing consent for channel {ch}"))
+            }
+            Fate::PersonalisationOff => {
+                let fb = a.fallback.map(|f| self.actions[f as usize].id.clone());
+                n(
+                    format!(
+                        "客户已关闭个性化推荐{}",
+                        fb.as_ref().map(|f| format!("，改用非个性化动作 {f}")).unwrap_or_default()
+                    ),
+                    format!(
+                        "the client has opted out of personalised recommendations{}",
+                        fb.as_ref().map(|f| format!("; non-personalised {f} is offered instead")).unwrap_or_default()
+                    ),
+                )
+            }
+            Fate::Cooldown { until } => {
+                n(format!("冷却期内，{} 之后才可再次触达", t(until)), format!("in cooldown until {}", t(until)))
+            }
+            Fate::Suppressed { until } => n(
+                format!("客户近期多次拒绝，暂停触达至 {}", t(until)),
+                format!("paused after repeated rejections until {}", t(until)),
+            ),
+            Fate::QuietHours => n("处于免打扰时段，动作被丢弃".into(), "dropped: within quiet hours".into()),
+            Fate::ChannelCap { used, max } => n(
+                format!("{ch} 渠道触达已达频控上限（{used}/{max}）"),
+                format!("channel {ch} frequency cap reached ({used}/{max})"),
+            ),
+            Fate::GlobalCap { used, max } => n(
+                format!("全渠道触达已达频控上限（{used}/{max}）"),
+                format!("global contact cap reached ({used}/{max})"),
+            ),
+            Fate::Outranked { score } => n(
+                format!("得分 {} 排名靠后，超出单次决策动作数上限", fmt_score(score)),
+                format!("outranked (score {}) by actions chosen within the per-decision limit", fmt_score(score)),
+            ),
+        }
+    }
+
+    fn explain(
+        &self,
+        rec: &Record,
+        primary: Option<&Names>,
+        tags: &Map<String, Value>,
+        actions: &[ChosenAction],
+        not_chosen: &[RejectedAction],
+    ) -> Names {
+        let tag_names = |zh: bool| -> String {
+            let names: Vec<String> = self
+                .tags
+                .iter()
+                .filter_map(|t| {
+                    let v = tags.get(&t.id)?;
+                    let base = if zh { &t.name.zh } else { &t.name.en };
+                    match (v, &t.rule) {
+                        (Value::String(tier), TagRule::Tiers(tiers)) => tiers
+                            .iter()
+                            .find(|x| &x.0 == tier)
+                            .map(|x| format!("{base}={}", if zh { &x.1.zh } else { &x.1.en })),
+                        _ => Some(base.clone()),
+                    }
+                })
+                .collect();
+            if names.is_empty() {
+                if zh { "无".into() } else { "none".into() }
+            } else {
+                names.join(if zh { "、" } else { ", " })
+            }
+        };
+        let action_text = |zh: bool| -> String {
+            if actions.is_empty() {
+                return if zh { "本次不触达".into() } else { "no action this time".into() };
+            }
+            actions
+                .iter()
+                .map(|c| {
+                    let a = &self.actions[self.slot(&c.id)];
+                    let name = if zh { &a.name.zh } else { &a.name.en };
+                    let when = c
+                        .deferred_until
+                        .as_ref()
+                        .map(|d| if zh { format!("，延至 {d}") } else { format!(", deferred to {d}") });
+                    format!("{name}（{}，{}{}）", c.channel, fmt_score(c.score), when.unwrap_or_default())
+                })
+                .collect::<Vec<_>>()
+                .join(if zh { "；" } else { "; " })
+        };
+        let blocked: Vec<&RejectedAction> = not_chosen
+            .iter()
+            .filter(|r| !matches!(r.reason.as_str(), "condition_false" | "not_triggered" | "fallback_not_needed"))
+            .collect();
+        let blocked_text = |zh: bool| -> String {
+            if blocked.is_empty() {
+                return String::new();
+            }
+            let list: Vec<String> = blocked
+                .iter()
+                .map(|r| format!("{}: {}", r.id, if zh { &r.message.zh } else { &r.message.en }))
+                .collect();
+            if zh { format!("；未选：{}", list.join("；")) } else { format!("; not chosen: {}", list.join("; ")) }
+        };
+        let layer =
+            |zh: bool| primary.map_or_else(|| "-".to_string(), |n| if zh { n.zh.clone() } else { n.en.clone() });
+        Names {
+            zh: format!(
+                "客户 {} 的主分层为「{}」，标签：{}；下一步动作：{}{}。",
+                rec.id,
+                layer(true),
+                tag_names(true),
+                action_text(true),
+                blocked_text(true)
+            ),
+            en: format!(
+                "Client {} is in layer \"{}\" (tags: {}); next action: {}{}.",
+                rec.id,
+                layer(false),
+                tag_names(false),
+                action_text(false),
+                blocked_text(false)
+            ),
+        }
+    }
+}
+
+fn fmt_score(s: f64) -> String {
+    let r = (s * 1000.0).round() / 1000.0;
+    crate::logic::value::js_number_string(r)
+}
+
+pub fn content_str(c: crate::schema::ContentKind) -> &'static str {
+    use crate::schema::ContentKind::*;
+    match c {
+        Benefit => "benefit",
+        Education => "education",
+        Product => "product",
+        Service => "service",
+    }
+}

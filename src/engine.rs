@@ -1,0 +1,264 @@
+//! The compiled rule set (the IR) and the public entry points: compile once, decide many.
+//!
+//! ```
+//! use clientseg::{Engine, Context};
+//! let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/internet-branch.json")).unwrap();
+//! let engine = Engine::compile(&rules).unwrap();
+//! let now = clientseg::time::parse_datetime("2026-11-25T10:00:00+08:00", engine.time_zone()).unwrap();
+//! let client = serde_json::json!({"id": "c1", "registered_at": "2026-11-01T09:00:00+08:00"});
+//! let decision = engine.decide_json(&client, &Context::at(now)).unwrap();
+//! println!("{} → {:?}", decision.client_id, decision.primary_layer);
+//! ```
+
+use crate::diagnostics::Diagnostic;
+use crate::logic::ir::Expr;
+use crate::schema::{Channel, ContentKind, FieldType, Names, PropType, QuietMode, SuppressionScope};
+use crate::time::TimeZone;
+use std::collections::HashMap;
+use thiserror::Error;
+
+/// Compilation failed: every diagnostic (errors and warnings) found in the rule set.
+#[derive(Debug, Clone, Error)]
+#[error("the rule set has {} error(s); first: {}", .diagnostics.iter().filter(|d| d.is_error()).count(), .diagnostics.iter().find(|d| d.is_error()).map(ToString::to_string).unwrap_or_default())]
+pub struct CompileError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CompileError {
+    /// Stable code for the JS boundary.
+    pub const CODE: &'static str = "INVALID_RULES";
+}
+
+/// Options of one decision. `now` is always given: the core never reads a clock.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The instant of the decision, ms since the epoch.
+    pub now: i64,
+    /// The event type this decision is made for (e.g. `account_application`), which enables
+    /// the actions it triggers.
+    pub event: Option<String>,
+    /// Record every condition's evaluation and the values it read.
+    pub trace: bool,
+}
+
+impl Context {
+    pub fn at(now: i64) -> Context {
+        Context { now, event: None, trace: false }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub id: String,
+    pub ty: FieldType,
+    pub required: bool,
+    pub sensitive: bool,
+    pub purpose: String,
+    pub unit: Option<String>,
+    pub name: Option<Names>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventDef {
+    pub id: String,
+    pub props: Vec<(String, PropType)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TagRule {
+    Bool(Expr),
+    /// (tier id, tier name, condition), tried in order.
+    Tiers(Vec<(String, Names, Expr)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct TagDef {
+    pub id: String,
+    pub name: Names,
+    pub rule: TagRule,
+    /// Field slots the conditions read (for the trace).
+    pub reads: Vec<u16>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LayerDef {
+    pub id: String,
+    pub name: Names,
+    pub when: Option<Expr>,
+    pub reads: Vec<u16>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SopDef {
+    pub id: String,
+    pub name: Names,
+    /// Share of clients held out as this SOP's control group.
+    pub holdout: f64,
+}
+
+#[derive(Debug, Clone)]
+pub enum RankRule {
+    Priority(f64),
+    /// propensity × context weight × value × lever.
+    Score([Option<Expr>; 4]),
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionDef {
+    pub id: String,
+    pub name: Names,
+    pub sop: u16,
+    pub channel: Channel,
+    pub content: ContentKind,
+    pub when: Option<Expr>,
+    pub rank: RankRule,
+    /// Rank (1-based) of the product risk among the product risk levels.
+    pub product_risk: Option<u16>,
+    pub cooldown_ms: Option<i64>,
+    pub personalised: bool,
+    pub fallback: Option<u16>,
+    /// This action is the non-personalised fallback of another and is offered only in its place.
+    pub is_fallback: bool,
+    pub triggers: Vec<u16>,
+    pub reads: Vec<u16>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CapDef {
+    pub max: u32,
+    pub window_ms: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuietDef {
+    /// Minutes since local midnight.
+    pub start: u32,
+    pub end: u32,
+    pub mode: QuietMode,
+    pub channels: [bool; 6],
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SuppressionDef {
+    pub rejections: u32,
+    pub window_ms: i64,
+    pub pause_ms: i64,
+    pub scope: SuppressionScope,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PolicyDef {
+    pub caps: [Option<CapDef>; 6],
+    pub global: Option<CapDef>,
+    pub quiet: Option<QuietDef>,
+    pub suppression: Option<SuppressionDef>,
+    pub max_actions: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ConsentDef {
+    Deny,
+    Allow,
+    Field(u16),
+}
+
+#[derive(Debug, Clone)]
+pub struct SuitabilityDef {
+    pub class_field: u16,
+    pub assessed_field: Option<u16>,
+    pub validity_ms: Option<i64>,
+    pub product_risks: Vec<String>,
+    /// Per investor class (by enum index): highest product risk rank (1-based) allowed.
+    pub max_risk: Vec<u16>,
+}
+
+/// A compiled rule set. Immutable and `Send + Sync`: compile once, share, decide many.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub(crate) id: String,
+    pub(crate) version: String,
+    pub(crate) name: Names,
+    pub(crate) tz: TimeZone,
+    pub(crate) fields: Vec<FieldDef>,
+    pub(crate) enums: Vec<Box<[Box<str>]>>,
+    pub(crate) events: Vec<EventDef>,
+    pub(crate) event_slots: HashMap<String, u16>,
+    pub(crate) tags: Vec<TagDef>,
+    pub(crate) tag_order: Vec<u16>,
+    pub(crate) tiers: Vec<Box<[Box<str>]>>,
+    pub(crate) layers: Vec<LayerDef>,
+    pub(crate) layer_order: Vec<u16>,
+    pub(crate) default_layer: Option<u16>,
+    pub(crate) sops: Vec<SopDef>,
+    pub(crate) holdout_salt: String,
+    pub(crate) actions: Vec<ActionDef>,
+    pub(crate) action_slots: HashMap<String, u16>,
+    pub(crate) policy: PolicyDef,
+    pub(crate) consent: [ConsentDef; 6],
+    pub(crate) personalisation: Option<u16>,
+    pub(crate) suitability: Option<SuitabilityDef>,
+    pub(crate) warnings: Vec<Diagnostic>,
+    pub(crate) content_hash: String,
+}
+
+impl Engine {
+    /// Compiles rule JSON text. All problems are reported at once in the error.
+    ///
+    /// # Errors
+    /// [`CompileError`] with every diagnostic when the rule set has an error.
+    pub fn compile(text: &str) -> Result<Engine, CompileError> {
+        let (rules, doc) = crate::parse::parse_text(text).map_err(|diagnostics| CompileError { diagnostics })?;
+        crate::compile::compile(&rules, &doc)
+    }
+
+    /// Compiles an already parsed rule document.
+    ///
+    /// # Errors
+    /// [`CompileError`] with every diagnostic when the rule set has an error.
+    pub fn compile_value(doc: serde_json::Value) -> Result<Engine, CompileError> {
+        let (rules, doc) = crate::parse::parse_value(doc).map_err(|diagnostics| CompileError { diagnostics })?;
+        crate::compile::compile(&rules, &doc)
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+    pub fn name(&self) -> &Names {
+        &self.name
+    }
+    pub fn time_zone(&self) -> TimeZone {
+        self.tz
+    }
+    /// Warnings found while compiling (the rule set is usable).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+    /// `sha256:<hex>` of the canonical rule document (keys sorted, no white space): the same in
+    /// Rust, Node and the browser.
+    pub fn content_hash(&self) -> &str {
+        &self.content_hash
+    }
+    pub fn tag_ids(&self) -> impl Iterator<Item = &str> {
+        self.tags.iter().map(|t| t.id.as_str())
+    }
+    pub fn layer_ids(&self) -> impl Iterator<Item = &str> {
+        self.layers.iter().map(|l| l.id.as_str())
+    }
+    pub fn action_ids(&self) -> impl Iterator<Item = &str> {
+        self.actions.iter().map(|a| a.id.as_str())
+    }
+    pub fn sop_ids(&self) -> impl Iterator<Item = &str> {
+        self.sops.iter().map(|s| s.id.as_str())
+    }
+}
+
+/// Every diagnostic of a rule set (errors and warnings); never fails.
+pub fn validate_rules(text: &str) -> Vec<Diagnostic> {
+    match Engine::compile(text) {
+        Ok(e) => e.warnings,
+        Err(e) => e.diagnostics,
+    }
+}

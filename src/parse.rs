@@ -1,0 +1,105 @@
+//! Stage 1 — parse: rule JSON text → [`RuleSet`], with every structural problem reported at once.
+//!
+//! JSON syntax errors carry their line and column; the document is then checked against the
+//! committed JSON Schema (generated from [`crate::schema`]) so that all unknown keys, wrong types
+//! and missing keys are found in one pass, before serde (which stops at the first) runs.
+
+use crate::diagnostics::{Diagnostic, join};
+use crate::schema::{RuleSet, SCHEMA_VERSION};
+use serde_json::Value;
+use std::sync::OnceLock;
+
+/// Largest rule document accepted (bytes). A rule set is a few tens of KB; anything near this
+/// is a mistake (or an attack on a phone's memory).
+pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
+/// Most tags, layers or actions accepted in one rule set.
+pub const MAX_RULES: usize = 2_000;
+/// Most declared fields.
+pub const MAX_FIELDS: usize = 512;
+
+/// The committed JSON Schema of the rule format (`schema/ruleset.schema.json`).
+pub const JSON_SCHEMA: &str = include_str!("../schema/ruleset.schema.json");
+
+/// The JSON Schema generated from the Rust types, as committed (pretty-printed, trailing newline).
+pub fn generate_json_schema() -> String {
+    let schema = schemars::schema_for!(RuleSet);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn schema_value() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| serde_json::from_str(JSON_SCHEMA).unwrap_or(Value::Bool(true)))
+}
+
+/// Parses rule JSON text. On failure returns every diagnostic found.
+pub fn parse_text(text: &str) -> Result<(RuleSet, Value), Vec<Diagnostic>> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(vec![Diagnostic::error(
+            "too-large",
+            "",
+            format!("the rule document is {} bytes; at most {MAX_DOCUMENT_BYTES} are accepted", text.len()),
+        )]);
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| vec![json_error(&e)])?;
+    parse_value(value)
+}
+
+/// Turns a serde_json error into a diagnostic that says where (line, column) and why.
+pub fn json_error(e: &serde_json::Error) -> Diagnostic {
+    let what = e.to_string();
+    let why = match what.find(" at line ") {
+        Some(i) => &what[..i],
+        None => &what,
+    };
+    let msg = if why.contains("recursion limit") {
+        format!(
+            "invalid JSON at line {}, column {}: nested more than 128 levels deep (no rule needs that)",
+            e.line(),
+            e.column()
+        )
+    } else {
+        format!("invalid JSON at line {}, column {}: {why}", e.line(), e.column())
+    };
+    Diagnostic::error("invalid-json", "", msg)
+}
+
+/// Checks an already parsed document. Returns the typed rule set and the document itself
+/// (kept for the canonical content hash).
+pub fn parse_value(value: Value) -> Result<(RuleSet, Value), Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    // The version decides how to read everything else, so check it first and stop if it is wrong.
+    match value.get("schemaVersion") {
+        Some(v) if v.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+        Some(v) => {
+            return Err(vec![Diagnostic::error(
+                "unsupported-schema-version",
+                "/schemaVersion",
+                format!("schemaVersion {v} is not supported; this engine reads schemaVersion {SCHEMA_VERSION}"),
+            )]);
+        }
+        None if value.is_object() => {
+            diags.push(Diagnostic::error("missing-key", "", "`schemaVersion` is required (1)"));
+        }
+        None => {}
+    }
+    for (key, max) in [("tags", MAX_RULES), ("layers", MAX_RULES), ("actions", MAX_RULES), ("fields", MAX_FIELDS)] {
+        if let Some(n) = value.get(key).and_then(Value::as_array).map(Vec::len).filter(|n| *n > max) {
+            diags.push(Diagnostic::error(
+                "too-many-rules",
+                join("", key),
+                format!("{n} entries in `{key}`; at most {max} are accepted"),
+            ));
+        }
+    }
+    diags.extend(crate::structure::check(schema_value(), &value).into_iter().filter(|d| d.path != "/schemaVersion"));
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    match serde_json::from_value::<RuleSet>(value.clone()) {
+        Ok(rules) => Ok((rules, value)),
+        // The structural check mirrors serde, so this is a backstop, not the usual path.
+        Err(e) => Err(vec![Diagnostic::error("invalid-rules", "", e.to_string())]),
+    }
+}
