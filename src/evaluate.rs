@@ -69,21 +69,26 @@ pub enum Fate {
 impl Fate {
     /// Stable snake_case reason code.
     pub fn code(&self) -> &'static str {
+        Fate::CODES[self.index()]
+    }
+
+    /// Position of [`Fate::code`] in [`Fate::CODES`].
+    pub fn index(&self) -> usize {
         match self {
-            Fate::Chosen { .. } => "chosen",
-            Fate::FallbackNotNeeded => "fallback_not_needed",
-            Fate::NotTriggered => "not_triggered",
-            Fate::ConditionFalse => "condition_false",
-            Fate::ControlGroup => "control_group",
-            Fate::Suitability(_) => "suitability",
-            Fate::Consent => "consent",
-            Fate::PersonalisationOff => "personalisation_off",
-            Fate::Cooldown { .. } => "cooldown",
-            Fate::Suppressed { .. } => "suppressed",
-            Fate::QuietHours => "quiet_hours",
-            Fate::ChannelCap { .. } => "channel_cap",
-            Fate::GlobalCap { .. } => "global_cap",
-            Fate::Outranked { .. } => "outranked",
+            Fate::Chosen { .. } => 0,
+            Fate::FallbackNotNeeded => 1,
+            Fate::NotTriggered => 2,
+            Fate::ConditionFalse => 3,
+            Fate::ControlGroup => 4,
+            Fate::Suitability(_) => 5,
+            Fate::Consent => 6,
+            Fate::PersonalisationOff => 7,
+            Fate::Cooldown { .. } => 8,
+            Fate::Suppressed { .. } => 9,
+            Fate::QuietHours => 10,
+            Fate::ChannelCap { .. } => 11,
+            Fate::GlobalCap { .. } => 12,
+            Fate::Outranked { .. } => 13,
         }
     }
 
@@ -175,11 +180,11 @@ impl Engine {
             if a.is_fallback {
                 continue;
             }
-            let fate = self.gate(a, rec, now, event, out);
+            let fate = self.gate(i as u16, rec, now, event, out);
             if fate == Some(Fate::PersonalisationOff)
                 && let Some(fb) = a.fallback
             {
-                let fb_fate = self.gate(&self.actions[fb as usize], rec, now, event, out);
+                let fb_fate = self.gate(fb, rec, now, event, out);
                 self.settle(fb, fb_fate, rec, now, out);
             }
             self.settle(i as u16, fate, rec, now, out);
@@ -245,7 +250,8 @@ impl Engine {
     }
 
     /// The gates before ranking. `None` = the action is a candidate.
-    fn gate(&self, a: &ActionDef, rec: &Record, now: i64, event: Option<u16>, out: &Evaluation) -> Option<Fate> {
+    fn gate(&self, i: u16, rec: &Record, now: i64, event: Option<u16>, out: &Evaluation) -> Option<Fate> {
+        let a = &self.actions[i as usize];
         if !a.triggers.is_empty() && !event.is_some_and(|e| a.triggers.contains(&e)) {
             return Some(Fate::NotTriggered);
         }
@@ -274,7 +280,7 @@ impl Engine {
             return Some(Fate::PersonalisationOff);
         }
         if let Some(cd) = a.cooldown_ms
-            && let Some(last) = rec.contacts.iter().rev().find(|c| c.at <= now && c.action == Some(self.index(a)))
+            && let Some(last) = rec.contacts.iter().rev().find(|c| c.at <= now && c.action == Some(i))
             && now < last.at.saturating_add(cd)
         {
             return Some(Fate::Cooldown { until: last.at.saturating_add(cd) });
@@ -282,7 +288,7 @@ impl Engine {
         if let Some(s) = self.policy.suppression {
             let from = now.saturating_sub(s.window_ms);
             let in_scope = |c: &crate::record::Contact| match s.scope {
-                SuppressionScope::Action => c.action == Some(self.index(a)),
+                SuppressionScope::Action => c.action == Some(i),
                 SuppressionScope::Sop => c.action.is_some_and(|x| self.actions[x as usize].sop == a.sop),
                 SuppressionScope::Channel => c.channel == a.channel,
                 SuppressionScope::All => true,
@@ -300,10 +306,6 @@ impl Engine {
             }
         }
         None
-    }
-
-    fn index(&self, a: &ActionDef) -> u16 {
-        self.action_slots.get(&a.id).copied().unwrap_or(u16::MAX)
     }
 
     fn suitability_block(&self, a: &ActionDef, rec: &Record, now: i64) -> Option<SuitabilityBlock> {

@@ -29,3 +29,8 @@ pub use decision::Decision;
 pub use diagnostics::{Diagnostic, Severity};
 pub use engine::{CompileError, Context, Engine, validate_rules};
 pub use evaluate::{Evaluation, Fate};
+
+/// The README's Rust examples run as doc tests, so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -165,6 +165,10 @@ impl<'s> Compiler<'s> {
         }
         match op {
             "var" => return self.var(raw, path, scope, depth),
+            // The body of an iteration sees each element, not the client: compile it in its own scope.
+            "map" | "filter" | "all" | "some" | "none" | "reduce" => {
+                return self.iteration(op, raw, path, scope, depth);
+            }
             "missing" | "missing_some" if matches!(scope, Scope::Client) => {
                 return self.missing_fields(op, raw, path);
             }
@@ -240,7 +244,6 @@ impl<'s> Compiler<'s> {
                 (Expr::MissingSome(a, b), Ty::Any)
             }
             "log" => (first(args), Ty::Any),
-            "map" | "filter" | "all" | "some" | "none" | "reduce" => self.iteration(op, raw, path, scope, depth),
             _ => {
                 let mut known: Vec<&str> = GENERIC_OPS.to_vec();
                 if self.syms.is_some() {
@@ -767,7 +770,7 @@ fn unreachable_syms() -> &'static Symbols {
     EMPTY.get_or_init(Symbols::default)
 }
 
-pub const GENERIC_OPS: [&str; 34] = [
+pub const GENERIC_OPS: [&str; 35] = [
     "var",
     "missing",
     "missing_some",
@@ -802,9 +805,10 @@ pub const GENERIC_OPS: [&str; 34] = [
     "all",
     "some",
     "none",
+    "log",
 ];
 
-pub const DOMAIN_OPS: [&str; 15] = [
+pub const DOMAIN_OPS: [&str; 14] = [
     "days_since",
     "hours_since",
     "minutes_since",
@@ -819,7 +823,6 @@ pub const DOMAIN_OPS: [&str; 15] = [
     "rank",
     "at_least",
     "at_most",
-    "log",
 ];
 
 fn first(args: Vec<Compiled>) -> Expr {
