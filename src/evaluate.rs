@@ -125,11 +125,12 @@ pub struct Evaluation {
     /// Per SOP: the client is in its control group (computed for SOPs with a holdout share).
     pub held_out: Vec<bool>,
     candidates: Vec<(u16, f64)>,
+    fallback_offered: Vec<bool>,
 }
 
 impl Engine {
     fn cx<'a>(&'a self, rec: &'a Record, now: i64, tags: &'a [u16], layers: &'a [bool]) -> Cx<'a> {
-        Cx { rec, enums: &self.enums, now, tags, tiers: &self.tiers, layers }
+        Cx { rec, enums: &self.enums, now, tz: self.tz, tags, tiers: &self.tiers, layers }
     }
 
     /// Evaluates a condition to a boolean.
@@ -175,14 +176,18 @@ impl Engine {
         );
         out.candidates.clear();
         out.chosen.clear();
+        out.fallback_offered.clear();
+        out.fallback_offered.resize(self.actions.len(), false);
         let event = ctx.event.as_deref().and_then(|e| self.event_slots.get(e).copied());
         for (i, a) in self.actions.iter().enumerate() {
             if a.is_fallback {
                 continue;
             }
             let fate = self.gate(i as u16, rec, now, event, out);
+            // A fallback shared by several opted-out actions is offered (and ranked) once.
             if fate == Some(Fate::PersonalisationOff)
                 && let Some(fb) = a.fallback
+                && !std::mem::replace(&mut out.fallback_offered[fb as usize], true)
             {
                 let fb_fate = self.gate(fb, rec, now, event, out);
                 self.settle(fb, fb_fate, rec, now, out);

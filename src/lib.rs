@@ -21,6 +21,7 @@ pub mod record;
 pub mod schema;
 pub mod simulate;
 pub mod structure;
+pub mod synth;
 pub mod time;
 pub mod validate;
 

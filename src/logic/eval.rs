@@ -13,6 +13,8 @@ pub struct Cx<'a> {
     /// Per field slot: the values of an ordered enum (empty for other types).
     pub enums: &'a [Box<[Box<str>]>],
     pub now: i64,
+    /// The rule set's time zone, for datetimes in text without an offset.
+    pub tz: crate::time::TimeZone,
     /// Per tag: 0 = not set; for a boolean tag 1 = set; for a multi-tier tag k = tier k-1.
     pub tags: &'a [u16],
     /// Per tag: its tier ids (empty for boolean tags).
@@ -25,7 +27,15 @@ impl<'a> Cx<'a> {
     /// A context with no record: for plain JsonLogic.
     pub fn empty() -> Cx<'static> {
         static EMPTY: std::sync::OnceLock<Record> = std::sync::OnceLock::new();
-        Cx { rec: EMPTY.get_or_init(Record::default), enums: &[], now: 0, tags: &[], tiers: &[], layers: &[] }
+        Cx {
+            rec: EMPTY.get_or_init(Record::default),
+            enums: &[],
+            now: 0,
+            tz: crate::time::TimeZone::UTC,
+            tags: &[],
+            tiers: &[],
+            layers: &[],
+        }
     }
 
     fn field(&self, slot: u16) -> Val<'a> {
@@ -226,7 +236,7 @@ pub fn eval<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
         }
         Expr::Since(arg, unit) => match eval(arg, cx, frame) {
             Val::Time(t) => Val::Num((cx.now - t) as f64 / unit),
-            v => match v.str().map(|s| crate::time::parse_datetime(s, crate::time::TimeZone::default())) {
+            v => match v.str().map(|s| crate::time::parse_datetime(s, cx.tz)) {
                 Some(Ok(t)) => Val::Num((cx.now - t) as f64 / unit),
                 _ => Val::Null,
             },
@@ -235,17 +245,18 @@ pub fn eval<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
             events(*event_type, *agg, *window_ms, filter.as_deref(), cx)
         }
         Expr::FollowedBy { first, then, within_ms, window_ms } => {
+            // For each `then` event, the latest earlier `first` event is the closest pair.
             let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
-            let mut first_at: Option<i64> = None;
+            let mut latest_first: Option<i64> = None;
             for ev in cx.rec.events.iter().filter(|e| e.at >= from && e.at <= cx.now) {
-                if ev.event_type == *first && first_at.is_none() {
-                    first_at = Some(ev.at);
-                } else if ev.event_type == *then
-                    && let Some(f) = first_at
-                    && ev.at >= f
+                if ev.event_type == *then
+                    && let Some(f) = latest_first
                     && within_ms.is_none_or(|w| ev.at - f <= w)
                 {
                     return Val::Bool(true);
+                }
+                if ev.event_type == *first {
+                    latest_first = Some(ev.at);
                 }
             }
             Val::Bool(false)
