@@ -290,19 +290,8 @@ fn order(kind: &str, list: &str, names: &[String], deps: &[Vec<u16>], diags: &mu
 fn atoms(e: &Expr) -> Vec<&Expr> {
     match e {
         Expr::And(parts) => parts.iter().flat_map(atoms).collect(),
-        Expr::Lit(l) if truthy_lit(l) => Vec::new(),
+        Expr::Lit(l) if l.truthy() => Vec::new(),
         other => vec![other],
-    }
-}
-
-fn truthy_lit(l: &Lit) -> bool {
-    match l {
-        Lit::Null => false,
-        Lit::Bool(b) => *b,
-        Lit::Num(n) => *n != 0.0 && !n.is_nan(),
-        Lit::Str(s) => !s.is_empty(),
-        Lit::Arr(a) => !a.is_empty(),
-        Lit::Time(_) | Lit::Obj(_) => true,
     }
 }
 
@@ -311,7 +300,7 @@ fn truthy_lit(l: &Lit) -> bool {
 fn shadowed_layers(layers: &[LayerDef], diags: &mut Vec<Diagnostic>) {
     for (i, l) in layers.iter().enumerate() {
         let Some(when) = &l.when else { continue };
-        if matches!(when, Expr::Lit(lit) if !truthy_lit(lit)) {
+        if matches!(when, Expr::Lit(lit) if !lit.truthy()) {
             diags.push(Diagnostic::warning(
                 "unreachable-layer",
                 format!("/layers/{i}/when"),

@@ -9,7 +9,7 @@
 //! global cap → top-k.
 
 use crate::engine::{ActionDef, ConsentDef, Context, Engine, RankRule, TagRule};
-use crate::logic::eval::{Cx, Frame, eval};
+use crate::logic::eval::{Cx, Frame, eval_bool, eval_num};
 use crate::logic::ir::Expr;
 use crate::logic::value::Val;
 use crate::record::{FieldVal, Outcome, Record};
@@ -135,7 +135,7 @@ impl Engine {
 
     /// Evaluates a condition to a boolean.
     pub(crate) fn holds(&self, e: &Expr, rec: &Record, now: i64, tags: &[u16], layers: &[bool]) -> bool {
-        eval(e, &self.cx(rec, now, tags, layers), &Frame::Data(Val::Null)).truthy()
+        eval_bool(e, &self.cx(rec, now, tags, layers), &Frame::Data(Val::Null))
     }
 
     /// Decides one client into `out` (tags, layers, every action's fate).
@@ -247,7 +247,7 @@ impl Engine {
                 .iter()
                 .flatten()
                 .map(|e| {
-                    let n = eval(e, &self.cx(rec, now, &out.tags, &out.layers), &Frame::Data(Val::Null)).to_number();
+                    let n = eval_num(e, &self.cx(rec, now, &out.tags, &out.layers), &Frame::Data(Val::Null));
                     if n.is_finite() { n } else { 0.0 }
                 })
                 .product(),

@@ -214,6 +214,14 @@ impl<'s> Compiler<'s> {
                 if let [(Expr::Field(slot, None), Ty::Num), (Expr::Lit(Lit::Num(k)), _)] = args.as_slice() {
                     return (Expr::FieldCmpNum(*slot, cmp, *k), Ty::Bool);
                 }
+                // A numeric operand is never a string, so JavaScript compares the two as numbers.
+                if args.len() == 2 && (args[0].1 == Ty::Num || args[1].1 == Ty::Num) {
+                    let mut it = args.into_iter().map(|(e, _)| Box::new(e));
+                    if let (Some(a), Some(b)) = (it.next(), it.next()) {
+                        return (Expr::NumCmp(cmp, a, b), Ty::Bool);
+                    }
+                    return (Expr::Lit(Lit::Null), Ty::Any);
+                }
                 (Expr::Cmp(cmp, exprs(args)), Ty::Bool)
             }
             "+" => (Expr::Add(exprs(args)), Ty::Num),

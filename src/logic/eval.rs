@@ -38,6 +38,30 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// JsonLogic truthiness of a field, without building a value.
+    fn field_truthy(&self, slot: u16) -> bool {
+        match self.rec.values.get(slot as usize) {
+            None | Some(FieldVal::Missing) => false,
+            Some(FieldVal::Num(n)) => *n != 0.0 && !n.is_nan(),
+            Some(FieldVal::Bool(b)) => *b,
+            Some(FieldVal::Str(s)) => !s.is_empty(),
+            Some(FieldVal::Time(_)) => true,
+            Some(FieldVal::List(l)) => !l.is_empty(),
+            Some(FieldVal::Enum(_)) => self.field(slot).truthy(),
+        }
+    }
+
+    /// `ToNumber` of a field, without building a value.
+    fn field_number(&self, slot: u16) -> f64 {
+        match self.rec.values.get(slot as usize) {
+            None | Some(FieldVal::Missing) => 0.0,
+            Some(FieldVal::Num(n)) => *n,
+            Some(FieldVal::Bool(b)) => f64::from(u8::from(*b)),
+            Some(FieldVal::Time(t)) => *t as f64,
+            _ => self.field(slot).to_number(),
+        }
+    }
+
     fn field(&self, slot: u16) -> Val<'a> {
         match self.rec.values.get(slot as usize) {
             None | Some(FieldVal::Missing) => Val::Null,
@@ -59,6 +83,51 @@ pub enum Frame<'a> {
     Data(Val<'a>),
     Reduce(Val<'a>, Val<'a>),
     Event(&'a Event),
+}
+
+/// Evaluates `e` for its truthiness: the same answer as `eval(e).truthy()`, without building
+/// values for the operators conditions are made of.
+pub fn eval_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
+    match e {
+        Expr::Lit(l) => l.truthy(),
+        Expr::Field(slot, None) => cx.field_truthy(*slot),
+        // `and` returns its first falsy operand (or the last), so its truthiness is the
+        // conjunction; an empty `and` returns null.
+        Expr::And(parts) => !parts.is_empty() && parts.iter().all(|p| eval_bool(p, cx, frame)),
+        Expr::Or(parts) => parts.iter().any(|p| eval_bool(p, cx, frame)),
+        Expr::Not(a) => !eval_bool(a, cx, frame),
+        Expr::Truthy(a) => eval_bool(a, cx, frame),
+        Expr::FieldCmpNum(slot, op, k) => match cx.rec.values.get(*slot as usize) {
+            Some(FieldVal::Num(n)) => cmp_holds(*op, n.partial_cmp(k)),
+            _ => cmp_holds(*op, js_compare(&cx.field(*slot), &Val::Num(*k))),
+        },
+        Expr::NumCmp(op, a, b) => cmp_holds(*op, eval_num(a, cx, frame).partial_cmp(&eval_num(b, cx, frame))),
+        Expr::Tag(i) => cx.tags.get(*i as usize).is_some_and(|t| *t > 0),
+        Expr::TagIs(i, tier) => cx.tags.get(*i as usize).is_some_and(|t| *t == tier + 1),
+        Expr::Layer(i) => cx.layers.get(*i as usize).copied().unwrap_or(false),
+        _ => eval(e, cx, frame).truthy(),
+    }
+}
+
+/// Evaluates `e` as a number: the same answer as `eval(e).to_number()`.
+pub fn eval_num<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> f64 {
+    match e {
+        Expr::Lit(Lit::Num(n)) => *n,
+        Expr::Field(slot, None) => cx.field_number(*slot),
+        Expr::Since(arg, unit) => match &**arg {
+            Expr::Field(slot, None) => match cx.rec.values.get(*slot as usize) {
+                Some(FieldVal::Time(t)) => (cx.now - t) as f64 / unit,
+                // A missing datetime gives null, which is 0 as a number.
+                None | Some(FieldVal::Missing) => 0.0,
+                _ => eval(e, cx, frame).to_number(),
+            },
+            _ => eval(e, cx, frame).to_number(),
+        },
+        Expr::Events { event_type, agg: EventAgg::Count, window_ms, filter } => {
+            count_events(*event_type, *window_ms, filter.as_deref(), cx) as f64
+        }
+        _ => eval(e, cx, frame).to_number(),
+    }
 }
 
 /// Evaluates `e`. Never panics; missing data evaluates to null like JsonLogic's `undefined`.
@@ -135,6 +204,7 @@ pub fn eval<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
             Val::Num(n) => cmp_holds(*op, n.partial_cmp(k)),
             other => cmp_holds(*op, js_compare(&other, &Val::Num(*k))),
         }),
+        Expr::NumCmp(..) => Val::Bool(eval_bool(e, cx, frame)),
         Expr::Cmp(op, args) => {
             let a = args.first().map_or(Val::Null, |x| eval(x, cx, frame));
             let b = args.get(1).map_or(Val::Null, |x| eval(x, cx, frame));
@@ -408,6 +478,20 @@ fn substr<'a>(args: &'a [Expr], cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
     Val::Owned(Rc::from(s))
 }
 
+fn count_events<'a>(ty: u16, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> usize {
+    let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
+    cx.rec
+        .events
+        .iter()
+        .filter(|e| {
+            e.event_type == ty
+                && e.at >= from
+                && e.at <= cx.now
+                && filter.is_none_or(|f| eval_bool(f, cx, &Frame::Event(e)))
+        })
+        .count()
+}
+
 fn events<'a>(ty: u16, agg: EventAgg, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> Val<'a> {
     let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
     // Events after `now` have not happened yet from the decision's point of view.
@@ -415,7 +499,7 @@ fn events<'a>(ty: u16, agg: EventAgg, window_ms: Option<i64>, filter: Option<&'a
         e.event_type == ty
             && e.at >= from
             && e.at <= cx.now
-            && filter.is_none_or(|f| eval(f, cx, &Frame::Event(e)).truthy())
+            && filter.is_none_or(|f| eval_bool(f, cx, &Frame::Event(e)))
     });
     let prop = |e: &'a Event, p: Option<u16>| match p {
         None => Val::Time(e.at),
@@ -427,7 +511,7 @@ fn events<'a>(ty: u16, agg: EventAgg, window_ms: Option<i64>, filter: Option<&'a
         },
     };
     match agg {
-        EventAgg::Count => Val::Num(matching.count() as f64),
+        EventAgg::Count => Val::Num(count_events(ty, window_ms, filter, cx) as f64),
         EventAgg::Sum(i) => Val::Num(
             matching
                 .map(|e| match e.props.get(i as usize) {

@@ -30,6 +30,18 @@ impl Lit {
         }
     }
 
+    /// JsonLogic truthiness of the constant.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Lit::Null => false,
+            Lit::Bool(b) => *b,
+            Lit::Num(n) => *n != 0.0 && !n.is_nan(),
+            Lit::Str(s) => !s.is_empty(),
+            Lit::Arr(a) => !a.is_empty(),
+            Lit::Time(_) | Lit::Obj(_) => true,
+        }
+    }
+
     /// The constant as an evaluation value, borrowing its strings.
     pub fn val(&self) -> Val<'_> {
         match self {
@@ -99,6 +111,9 @@ pub enum Expr {
     Cmp(CmpOp, Box<[Expr]>),
     /// A numeric field compared with a number: the common case, without coercions.
     FieldCmpNum(u16, CmpOp, f64),
+    /// A comparison where one operand is known to be numeric, so JavaScript compares numbers:
+    /// both sides are evaluated straight to `f64`.
+    NumCmp(CmpOp, Box<Expr>, Box<Expr>),
     Add(Box<[Expr]>),
     Mul(Box<[Expr]>),
     Sub(Box<[Expr]>),
