@@ -150,8 +150,10 @@ impl Engine {
         let layers: Vec<String> =
             self.layers.iter().zip(&ev.layers).filter(|(_, m)| **m).map(|(l, _)| l.id.clone()).collect();
         let primary = ev.primary.map(|p| &self.layers[p as usize]);
-        let control_groups =
-            self.sops.iter().zip(&ev.held_out).filter(|(_, h)| **h).map(|(s, _)| s.id.clone()).collect();
+        let control_groups = (0..self.sops.len())
+            .filter(|s| self.in_control_group(*s, &rec.id))
+            .map(|s| self.sops[s].id.clone())
+            .collect();
         let explanation = self.explain(rec, primary.map(|l| &l.name), &tags, &actions, &not_chosen);
         Decision {
             client_id: rec.id.to_string(),

@@ -122,8 +122,9 @@ pub struct Evaluation {
     pub fates: Vec<Fate>,
     /// Chosen actions in rank order.
     pub chosen: Vec<u16>,
-    /// Per SOP: the client is in its control group (computed for SOPs with a holdout share).
-    pub held_out: Vec<bool>,
+    /// Per SOP: whether the client is in its control group — drawn only when one of the SOP's
+    /// actions reached the control-group gate (`None` otherwise).
+    pub held_out: Vec<Option<bool>>,
     candidates: Vec<(u16, f64)>,
     fallback_offered: Vec<bool>,
 }
@@ -161,19 +162,29 @@ impl Engine {
             out.layers[l as usize] = m;
         }
         out.primary = out.layers.iter().position(|m| *m).map(|i| i as u16).or(self.default_layer);
-        self.choose_actions(rec, ctx, out);
+        let mut cond = |i: u16, out: &Evaluation| self.action_condition(i, rec, now, out);
+        self.choose_actions(rec, ctx, out, &mut cond);
     }
 
-    fn choose_actions(&self, rec: &Record, ctx: &Context, out: &mut Evaluation) {
+    /// An action's `when` for one client (absent = always).
+    pub(crate) fn action_condition(&self, i: u16, rec: &Record, now: i64, out: &Evaluation) -> bool {
+        self.actions[i as usize].when.as_ref().is_none_or(|w| self.holds(w, rec, now, &out.tags, &out.layers))
+    }
+
+    /// The action pipeline after tags and layers. `cond(i, out)` answers action `i`'s condition:
+    /// evaluated here for one client, or looked up from a block evaluation.
+    pub(crate) fn choose_actions(
+        &self,
+        rec: &Record,
+        ctx: &Context,
+        out: &mut Evaluation,
+        cond: &mut dyn FnMut(u16, &Evaluation) -> bool,
+    ) {
         let now = ctx.now;
         out.fates.clear();
         out.fates.resize(self.actions.len(), Fate::FallbackNotNeeded);
         out.held_out.clear();
-        out.held_out.extend(
-            self.sops
-                .iter()
-                .map(|s| s.holdout > 0.0 && crate::hash::holdout_draw(&self.holdout_salt, &s.id, &rec.id) < s.holdout),
-        );
+        out.held_out.resize(self.sops.len(), None);
         out.candidates.clear();
         out.chosen.clear();
         out.fallback_offered.clear();
@@ -183,13 +194,13 @@ impl Engine {
             if a.is_fallback {
                 continue;
             }
-            let fate = self.gate(i as u16, rec, now, event, out);
+            let fate = self.gate(i as u16, rec, now, event, out, cond);
             // A fallback shared by several opted-out actions is offered (and ranked) once.
             if fate == Some(Fate::PersonalisationOff)
                 && let Some(fb) = a.fallback
                 && !std::mem::replace(&mut out.fallback_offered[fb as usize], true)
             {
-                let fb_fate = self.gate(fb, rec, now, event, out);
+                let fb_fate = self.gate(fb, rec, now, event, out, cond);
                 self.settle(fb, fb_fate, rec, now, out);
             }
             self.settle(i as u16, fate, rec, now, out);
@@ -255,17 +266,34 @@ impl Engine {
     }
 
     /// The gates before ranking. `None` = the action is a candidate.
-    fn gate(&self, i: u16, rec: &Record, now: i64, event: Option<u16>, out: &Evaluation) -> Option<Fate> {
+    fn gate(
+        &self,
+        i: u16,
+        rec: &Record,
+        now: i64,
+        event: Option<u16>,
+        out: &mut Evaluation,
+        cond: &mut dyn FnMut(u16, &Evaluation) -> bool,
+    ) -> Option<Fate> {
         let a = &self.actions[i as usize];
         if !a.triggers.is_empty() && !event.is_some_and(|e| a.triggers.contains(&e)) {
             return Some(Fate::NotTriggered);
         }
-        if let Some(w) = &a.when
-            && !self.holds(w, rec, now, &out.tags, &out.layers)
-        {
+        if !cond(i, out) {
             return Some(Fate::ConditionFalse);
         }
-        if out.held_out.get(a.sop as usize).copied().unwrap_or(false) {
+        let sop = a.sop as usize;
+        let held = match out.held_out.get(sop).copied().flatten() {
+            Some(h) => h,
+            None => {
+                let h = self.in_control_group(sop, &rec.id);
+                if let Some(slot) = out.held_out.get_mut(sop) {
+                    *slot = Some(h);
+                }
+                h
+            }
+        };
+        if held {
             return Some(Fate::ControlGroup);
         }
         if a.content == ContentKind::Product
@@ -311,6 +339,13 @@ impl Engine {
             }
         }
         None
+    }
+
+    /// The client is in the SOP's control group (a stable draw from the client id).
+    pub fn in_control_group(&self, sop: usize, client_id: &str) -> bool {
+        self.sops.get(sop).is_some_and(|s| {
+            s.holdout > 0.0 && crate::hash::holdout_draw(&self.holdout_salt, &s.id, client_id) < s.holdout
+        })
     }
 
     fn suitability_block(&self, a: &ActionDef, rec: &Record, now: i64) -> Option<SuitabilityBlock> {

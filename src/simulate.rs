@@ -156,11 +156,8 @@ impl Engine {
     /// Decides every record and summarises the population.
     pub fn summarise(&self, records: &[Record], ctx: &Context) -> Summary {
         let mut tally = Tally::new(self);
-        let mut ev = Evaluation::default();
-        for rec in records {
-            self.evaluate(rec, ctx, &mut ev);
-            tally.add(self, &ev);
-        }
+        let mut scratch = crate::block::BlockScratch::default();
+        self.evaluate_all(records, ctx, &mut scratch, |_, ev| tally.add(self, ev));
         tally.summary(self)
     }
 }

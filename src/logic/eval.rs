@@ -39,7 +39,7 @@ impl<'a> Cx<'a> {
     }
 
     /// JsonLogic truthiness of a field, without building a value.
-    fn field_truthy(&self, slot: u16) -> bool {
+    pub(crate) fn field_truthy(&self, slot: u16) -> bool {
         match self.rec.values.get(slot as usize) {
             None | Some(FieldVal::Missing) => false,
             Some(FieldVal::Num(n)) => *n != 0.0 && !n.is_nan(),
@@ -52,7 +52,7 @@ impl<'a> Cx<'a> {
     }
 
     /// `ToNumber` of a field, without building a value.
-    fn field_number(&self, slot: u16) -> f64 {
+    pub(crate) fn field_number(&self, slot: u16) -> f64 {
         match self.rec.values.get(slot as usize) {
             None | Some(FieldVal::Missing) => 0.0,
             Some(FieldVal::Num(n)) => *n,
@@ -62,7 +62,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn field(&self, slot: u16) -> Val<'a> {
+    pub(crate) fn field(&self, slot: u16) -> Val<'a> {
         match self.rec.values.get(slot as usize) {
             None | Some(FieldVal::Missing) => Val::Null,
             Some(FieldVal::Num(n)) => Val::Num(*n),
@@ -105,8 +105,37 @@ pub fn eval_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
         Expr::Tag(i) => cx.tags.get(*i as usize).is_some_and(|t| *t > 0),
         Expr::TagIs(i, tier) => cx.tags.get(*i as usize).is_some_and(|t| *t == tier + 1),
         Expr::Layer(i) => cx.layers.get(*i as usize).copied().unwrap_or(false),
+        Expr::RankCmp(arg, slot, op, k) => match &**arg {
+            Expr::Field(f, None) if f == slot => match cx.rec.values.get(*slot as usize) {
+                Some(FieldVal::Enum(idx)) => cmp_holds(*op, Some((idx + 1).cmp(k))),
+                _ => false,
+            },
+            _ => eval(e, cx, frame).truthy(),
+        },
+        Expr::FollowedBy { first, then, within_ms, window_ms } => {
+            followed_by(*first, *then, *within_ms, *window_ms, cx)
+        }
         _ => eval(e, cx, frame).truthy(),
     }
+}
+
+/// An event of type `first` later followed by one of type `then` (see the `followed_by` operator).
+pub(crate) fn followed_by(first: u16, then: u16, within_ms: Option<i64>, window_ms: Option<i64>, cx: &Cx) -> bool {
+    // For each `then` event, the latest earlier `first` event is the closest pair.
+    let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
+    let mut latest_first: Option<i64> = None;
+    for ev in cx.rec.events.iter().filter(|e| e.at >= from && e.at <= cx.now) {
+        if ev.event_type == then
+            && let Some(f) = latest_first
+            && within_ms.is_none_or(|w| ev.at - f <= w)
+        {
+            return true;
+        }
+        if ev.event_type == first {
+            latest_first = Some(ev.at);
+        }
+    }
+    false
 }
 
 /// Evaluates `e` as a number: the same answer as `eval(e).to_number()`.
@@ -125,6 +154,9 @@ pub fn eval_num<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> f64 {
         },
         Expr::Events { event_type, agg: EventAgg::Count, window_ms, filter } => {
             count_events(*event_type, *window_ms, filter.as_deref(), cx) as f64
+        }
+        Expr::Events { event_type, agg: EventAgg::Sum(prop), window_ms, filter } => {
+            sum_events(*event_type, *prop, *window_ms, filter.as_deref(), cx)
         }
         _ => eval(e, cx, frame).to_number(),
     }
@@ -315,21 +347,7 @@ pub fn eval<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
             events(*event_type, *agg, *window_ms, filter.as_deref(), cx)
         }
         Expr::FollowedBy { first, then, within_ms, window_ms } => {
-            // For each `then` event, the latest earlier `first` event is the closest pair.
-            let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
-            let mut latest_first: Option<i64> = None;
-            for ev in cx.rec.events.iter().filter(|e| e.at >= from && e.at <= cx.now) {
-                if ev.event_type == *then
-                    && let Some(f) = latest_first
-                    && within_ms.is_none_or(|w| ev.at - f <= w)
-                {
-                    return Val::Bool(true);
-                }
-                if ev.event_type == *first {
-                    latest_first = Some(ev.at);
-                }
-            }
-            Val::Bool(false)
+            Val::Bool(followed_by(*first, *then, *within_ms, *window_ms, cx))
         }
         Expr::Tag(i) => Val::Bool(cx.tags.get(*i as usize).is_some_and(|t| *t > 0)),
         Expr::TagIs(i, tier) => Val::Bool(cx.tags.get(*i as usize).is_some_and(|t| *t == tier + 1)),
@@ -360,7 +378,7 @@ fn compare(a: &Val, b: &Val) -> Option<Ordering> {
     }
 }
 
-fn cmp_holds(op: CmpOp, o: Option<Ordering>) -> bool {
+pub(crate) fn cmp_holds(op: CmpOp, o: Option<Ordering>) -> bool {
     match (op, o) {
         (_, None) => false,
         (CmpOp::Lt, Some(o)) => o == Ordering::Less,
@@ -478,7 +496,7 @@ fn substr<'a>(args: &'a [Expr], cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
     Val::Owned(Rc::from(s))
 }
 
-fn count_events<'a>(ty: u16, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> usize {
+pub(crate) fn count_events<'a>(ty: u16, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> usize {
     let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
     cx.rec
         .events
@@ -490,6 +508,24 @@ fn count_events<'a>(ty: u16, window_ms: Option<i64>, filter: Option<&'a Expr>, c
                 && filter.is_none_or(|f| eval_bool(f, cx, &Frame::Event(e)))
         })
         .count()
+}
+
+pub(crate) fn sum_events<'a>(ty: u16, prop: u16, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> f64 {
+    let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
+    cx.rec
+        .events
+        .iter()
+        .filter(|e| {
+            e.event_type == ty
+                && e.at >= from
+                && e.at <= cx.now
+                && filter.is_none_or(|f| eval_bool(f, cx, &Frame::Event(e)))
+        })
+        .map(|e| match e.props.get(prop as usize) {
+            Some(PropVal::Num(n)) => *n,
+            _ => 0.0,
+        })
+        .sum()
 }
 
 fn events<'a>(ty: u16, agg: EventAgg, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> Val<'a> {
@@ -512,14 +548,7 @@ fn events<'a>(ty: u16, agg: EventAgg, window_ms: Option<i64>, filter: Option<&'a
     };
     match agg {
         EventAgg::Count => Val::Num(count_events(ty, window_ms, filter, cx) as f64),
-        EventAgg::Sum(i) => Val::Num(
-            matching
-                .map(|e| match e.props.get(i as usize) {
-                    Some(PropVal::Num(n)) => *n,
-                    _ => 0.0,
-                })
-                .sum(),
-        ),
+        EventAgg::Sum(i) => Val::Num(sum_events(ty, i, window_ms, filter, cx)),
         EventAgg::First(p) => {
             let mut m = matching;
             m.next().map_or(Val::Null, |e| prop(e, p))
