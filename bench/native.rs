@@ -22,6 +22,8 @@ fn stats(mut xs: Vec<f64>) -> (f64, f64, f64) {
 fn main() {
     let size = arg("--size", 200_000);
     let runs = arg("--runs", 9).max(1);
+    // `--batch-only 1` skips the one-at-a-time runs (for profiling the batch path alone).
+    let batch_only = arg("--batch-only", 0) == 1;
     let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/internet-branch.json")).unwrap();
     let engine = Engine::compile(&rules).unwrap();
     let now = time::parse_datetime("2026-11-25T10:00:00+08:00", engine.time_zone()).unwrap();
@@ -47,6 +49,10 @@ fn main() {
         let t = Instant::now();
         engine.evaluate_all(black_box(&records), &ctx, &mut scratch, |_, ev| chosen += ev.chosen.len());
         rates.push(size as f64 / t.elapsed().as_secs_f64());
+        if batch_only {
+            single_rates.push(f64::NAN);
+            continue;
+        }
         let t = Instant::now();
         for r in &records {
             engine.evaluate(black_box(r), &ctx, &mut ev);

@@ -9,18 +9,45 @@
 
 use crate::engine::{Context, Engine, TagRule};
 use crate::evaluate::Evaluation;
-use crate::logic::eval::{Cx, Frame, cmp_holds, count_events, eval_bool, eval_num, sum_events};
+use crate::logic::eval::{Cx, Frame, cmp_holds, count_events, eval_bool, eval_num, field_cmp_num, sum_events};
 use crate::logic::ir::{EventAgg, Expr, Lit};
-use crate::logic::value::{Val, js_compare, loose_eq, strict_eq};
+use crate::logic::value::{Val, loose_eq, strict_eq};
 use crate::record::{FieldVal, Record};
 
 /// Clients per block: one bit each in a `u64` mask.
 pub const LANES: usize = 64;
 type Mask = u64;
 
+/// One numeric field (number, integer, boolean as 0/1, datetime as ms) across a block's lanes:
+/// the common conditions become branch-free loops over it.
+#[derive(Debug, Clone)]
+struct Column {
+    present: Mask,
+    /// The value, or 0 where missing — which is also what JavaScript makes of null in a number context.
+    num: [f64; LANES],
+}
+
+impl Default for Column {
+    fn default() -> Column {
+        Column { present: 0, num: [0.0; LANES] }
+    }
+}
+
+/// Bits of the lanes where `f(i)` holds, computed for every lane without branching.
+#[inline(always)]
+fn bits(n: usize, f: impl Fn(usize) -> bool) -> Mask {
+    let mut m = 0;
+    for i in 0..n {
+        m |= Mask::from(f(i)) << i;
+    }
+    m
+}
+
 /// Scratch space for block evaluation; reuse it across calls.
 #[derive(Debug, Default)]
 pub struct BlockScratch {
+    /// Per field slot: its column (`None` for text, enum and list fields).
+    cols: Vec<Option<Column>>,
     /// Lane-major tag states: `tags[lane * ntags + tag]`.
     tags: Vec<u16>,
     /// Lane-major layer matches.
@@ -33,6 +60,7 @@ pub struct BlockScratch {
 /// What every lane of a block shares, and how to find one lane's tags and layers.
 struct Block<'a> {
     recs: &'a [Record],
+    cols: &'a [Option<Column>],
     engine: &'a Engine,
     now: i64,
     tags: &'a [u16],
@@ -55,6 +83,10 @@ impl<'a> Block<'a> {
 
     fn value(&self, i: usize, slot: u16) -> Option<&'a FieldVal> {
         self.recs[i].values.get(slot as usize)
+    }
+
+    fn col(&self, slot: u16) -> Option<&'a Column> {
+        self.cols.get(slot as usize).and_then(Option::as_ref)
     }
 }
 
@@ -86,7 +118,19 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
                 0
             }
         }
-        Expr::Field(slot, None) => lanes(active, |i| b.lane(i).field_truthy(*slot)),
+        Expr::Field(slot, None) => match b.col(*slot) {
+            Some(c) => {
+                active & c.present & bits(b.recs.len(), |i| c.num[i] != 0.0 && !c.num[i].is_nan()) | {
+                    // Datetimes are truthy whenever present (even the epoch itself).
+                    if b.engine.fields[*slot as usize].ty == crate::schema::FieldType::Datetime {
+                        active & c.present
+                    } else {
+                        0
+                    }
+                }
+            }
+            None => lanes(active, |i| b.lane(i).field_truthy(*slot)),
+        },
         Expr::And(parts) => {
             if parts.is_empty() {
                 return 0;
@@ -114,9 +158,13 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
         }
         Expr::Not(a) => active & !bool_block(a, b, active),
         Expr::Truthy(a) => bool_block(a, b, active),
+        Expr::FieldCmpNum(slot, op, k) if b.col(*slot).is_some() => {
+            let Some(c) = b.col(*slot) else { return 0 };
+            active & bits(b.recs.len(), |i| cmp_holds(*op, c.num[i].partial_cmp(k)))
+        }
         Expr::FieldCmpNum(slot, op, k) => lanes(active, |i| match b.value(i, *slot) {
             Some(FieldVal::Num(n)) => cmp_holds(*op, n.partial_cmp(k)),
-            _ => cmp_holds(*op, js_compare(&b.lane(i).field(*slot), &Val::Num(*k))),
+            v => field_cmp_num(v, *op, *k, &b.lane(i), *slot),
         }),
         Expr::NumCmp(op, x, y) => {
             let (mut xs, mut ys) = ([0.0; LANES], [0.0; LANES]);
@@ -176,9 +224,20 @@ fn num_block(e: &Expr, b: &Block, active: Mask, out: &mut [f64; LANES]) {
     };
     match e {
         Expr::Lit(Lit::Num(n)) => each(&mut |_| *n),
-        Expr::Field(slot, None) => each(&mut |i| b.lane(i).field_number(*slot)),
+        Expr::Field(slot, None) => match b.col(*slot) {
+            Some(c) => each(&mut |i| c.num[i]),
+            None => each(&mut |i| b.lane(i).field_number(*slot)),
+        },
         Expr::Since(arg, unit) if matches!(**arg, Expr::Field(_, None)) => {
             let Expr::Field(slot, None) = **arg else { return };
+            if let Some(c) = b.col(slot) {
+                // A missing datetime gives null: 0 as a number.
+                let now = b.now as f64;
+                for (i, o) in out.iter_mut().enumerate().take(b.recs.len()) {
+                    *o = if c.present >> i & 1 == 1 { (now - c.num[i]) / unit } else { 0.0 };
+                }
+                return;
+            }
             each(&mut |i| match b.value(i, slot) {
                 Some(FieldVal::Time(t)) => (b.now - t) as f64 / unit,
                 None | Some(FieldVal::Missing) => 0.0,
@@ -226,6 +285,7 @@ impl Engine {
         let n = recs.len().min(LANES);
         let all: Mask = if n == LANES { Mask::MAX } else { (1 << n) - 1 };
         let (nt, nl) = (self.tags.len(), self.layers.len());
+        self.fill_columns(&recs[..n], s);
         s.tags.clear();
         s.tags.resize(n * nt, 0);
         s.layers.clear();
@@ -233,7 +293,7 @@ impl Engine {
         for &t in &self.tag_order {
             let t = t as usize;
             let states: Vec<(Mask, u16)> = {
-                let b = Block { recs, engine: self, now: ctx.now, tags: &s.tags, layers: &s.layers };
+                let b = Block { recs, cols: &s.cols, engine: self, now: ctx.now, tags: &s.tags, layers: &s.layers };
                 match &self.tags[t].rule {
                     TagRule::Bool(e) => vec![(bool_block(e, &b, all), 1)],
                     TagRule::Tiers(tiers) => {
@@ -262,7 +322,7 @@ impl Engine {
             let l = l as usize;
             let mask = match &self.layers[l].when {
                 Some(w) => {
-                    let b = Block { recs, engine: self, now: ctx.now, tags: &s.tags, layers: &s.layers };
+                    let b = Block { recs, cols: &s.cols, engine: self, now: ctx.now, tags: &s.tags, layers: &s.layers };
                     bool_block(w, &b, all)
                 }
                 None => 0,
@@ -277,7 +337,7 @@ impl Engine {
         // Action conditions, except for actions that cannot run in this decision (their
         // trigger is absent) and fallbacks (needed rarely; evaluated lane by lane on demand).
         let event = ctx.event.as_deref().and_then(|e| self.event_slots.get(e).copied());
-        let b = Block { recs, engine: self, now: ctx.now, tags: &s.tags, layers: &s.layers };
+        let b = Block { recs, cols: &s.cols, engine: self, now: ctx.now, tags: &s.tags, layers: &s.layers };
         s.conds.clear();
         s.conds.extend(self.actions.iter().map(|a| {
             let triggered = a.triggers.is_empty() || event.is_some_and(|e| a.triggers.contains(&e));
@@ -287,6 +347,29 @@ impl Engine {
                 (Some(w), false) => bool_block(w, &b, all),
             }
         }));
+    }
+
+    /// Numeric fields as columns for this block.
+    fn fill_columns(&self, recs: &[Record], s: &mut BlockScratch) {
+        use crate::schema::FieldType as T;
+        s.cols.resize(self.fields.len(), None);
+        for (slot, f) in self.fields.iter().enumerate() {
+            if !matches!(f.ty, T::Number | T::Integer | T::Boolean | T::Datetime) {
+                continue;
+            }
+            let c = s.cols[slot].get_or_insert_with(Column::default);
+            c.present = 0;
+            for (i, r) in recs.iter().enumerate() {
+                let v = match r.values.get(slot) {
+                    Some(FieldVal::Num(n)) => Some(*n),
+                    Some(FieldVal::Bool(b)) => Some(f64::from(u8::from(*b))),
+                    Some(FieldVal::Time(t)) => Some(*t as f64),
+                    _ => None,
+                };
+                c.num[i] = v.unwrap_or(0.0);
+                c.present |= Mask::from(v.is_some()) << i;
+            }
+        }
     }
 
     /// The rest of the pipeline for one lane, into `s.ev`.

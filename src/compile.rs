@@ -78,6 +78,10 @@ pub fn compile(rules: &RuleSet, doc: &Value) -> Result<Engine, CompileError> {
             id: s.id.clone(),
             name: s.name.clone(),
             holdout: rules.holdout.as_ref().and_then(|h| h.sops.get(&s.id).copied()).unwrap_or(0.0),
+            holdout_prefix: crate::hash::hash_prefix(&[
+                rules.holdout.as_ref().map_or("", |h| h.salt.as_str()),
+                s.id.as_str(),
+            ]),
         })
         .collect();
     fn index_of<'a>(mut ids: impl Iterator<Item = &'a String>, id: &str) -> Option<u16> {
@@ -202,7 +206,6 @@ pub fn compile(rules: &RuleSet, doc: &Value) -> Result<Engine, CompileError> {
         layer_order,
         default_layer,
         sops,
-        holdout_salt: rules.holdout.as_ref().map(|h| h.salt.clone()).unwrap_or_default(),
         action_slots: slots(rules.actions.iter().map(|a| &a.id)),
         actions,
         policy,

@@ -94,6 +94,8 @@ pub struct SopDef {
     pub name: Names,
     /// Share of clients held out as this SOP's control group.
     pub holdout: f64,
+    /// FNV state of (holdout salt, SOP id): the control-group draw only hashes the client id.
+    pub holdout_prefix: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -190,7 +192,6 @@ pub struct Engine {
     pub(crate) layer_order: Vec<u16>,
     pub(crate) default_layer: Option<u16>,
     pub(crate) sops: Vec<SopDef>,
-    pub(crate) holdout_salt: String,
     pub(crate) actions: Vec<ActionDef>,
     pub(crate) action_slots: HashMap<String, u16>,
     pub(crate) policy: PolicyDef,

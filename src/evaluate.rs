@@ -343,9 +343,9 @@ impl Engine {
 
     /// The client is in the SOP's control group (a stable draw from the client id).
     pub fn in_control_group(&self, sop: usize, client_id: &str) -> bool {
-        self.sops.get(sop).is_some_and(|s| {
-            s.holdout > 0.0 && crate::hash::holdout_draw(&self.holdout_salt, &s.id, client_id) < s.holdout
-        })
+        self.sops
+            .get(sop)
+            .is_some_and(|s| s.holdout > 0.0 && crate::hash::holdout_draw_with(s.holdout_prefix, client_id) < s.holdout)
     }
 
     fn suitability_block(&self, a: &ActionDef, rec: &Record, now: i64) -> Option<SuitabilityBlock> {

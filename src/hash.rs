@@ -65,20 +65,38 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// FNV-1a state after `parts`, each followed by the separator 0x1f — the part of a
+/// [`stable_hash`] that does not depend on the client, computed once per rule set.
+pub fn hash_prefix(parts: &[&str]) -> u64 {
+    parts.iter().fold(FNV_OFFSET, |h, p| fnv(fnv(h, p.as_bytes()), &[0x1f]))
+}
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
 /// FNV-1a over the parts (separated by 0x1f so `("ab","c")` ≠ `("a","bc")`), then the
 /// SplitMix64 finaliser for avalanche: sequential client ids spread evenly.
 pub fn stable_hash(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            h ^= 0x1f;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        for b in p.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+    match parts.split_last() {
+        Some((last, rest)) => finish(fnv(hash_prefix(rest), last.as_bytes())),
+        None => finish(FNV_OFFSET),
     }
+}
+
+/// [`stable_hash`] of `prefix` parts (see [`hash_prefix`]) and one more part.
+pub fn stable_hash_with(prefix: u64, last: &str) -> u64 {
+    finish(fnv(prefix, last.as_bytes()))
+}
+
+fn finish(mut h: u64) -> u64 {
     h ^= h >> 30;
     h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h ^= h >> 27;
@@ -89,7 +107,16 @@ pub fn stable_hash(parts: &[&str]) -> u64 {
 /// A stable draw in [0, 1) for (salt, SOP, client): the client is in the SOP's control group
 /// when the draw is below the SOP's holdout share.
 pub fn holdout_draw(salt: &str, sop: &str, client_id: &str) -> f64 {
-    (stable_hash(&[salt, sop, client_id]) >> 11) as f64 / (1u64 << 53) as f64
+    unit(stable_hash(&[salt, sop, client_id]))
+}
+
+/// [`holdout_draw`] with the (salt, SOP) prefix already hashed.
+pub fn holdout_draw_with(prefix: u64, client_id: &str) -> f64 {
+    unit(stable_hash_with(prefix, client_id))
+}
+
+fn unit(h: u64) -> f64 {
+    (h >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]
@@ -116,5 +143,7 @@ mod tests {
         let share = held as f64 / n as f64;
         assert!((0.045..0.055).contains(&share), "share {share}");
         assert_ne!(stable_hash(&["ab", "c"]), stable_hash(&["a", "bc"]));
+        let prefix = hash_prefix(&["2026Q4", "churn_winback"]);
+        assert_eq!(holdout_draw_with(prefix, "c42"), holdout_draw("2026Q4", "churn_winback", "c42"));
     }
 }

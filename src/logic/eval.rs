@@ -97,10 +97,7 @@ pub fn eval_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
         Expr::Or(parts) => parts.iter().any(|p| eval_bool(p, cx, frame)),
         Expr::Not(a) => !eval_bool(a, cx, frame),
         Expr::Truthy(a) => eval_bool(a, cx, frame),
-        Expr::FieldCmpNum(slot, op, k) => match cx.rec.values.get(*slot as usize) {
-            Some(FieldVal::Num(n)) => cmp_holds(*op, n.partial_cmp(k)),
-            _ => cmp_holds(*op, js_compare(&cx.field(*slot), &Val::Num(*k))),
-        },
+        Expr::FieldCmpNum(slot, op, k) => field_cmp_num(cx.rec.values.get(*slot as usize), *op, *k, cx, *slot),
         Expr::NumCmp(op, a, b) => cmp_holds(*op, eval_num(a, cx, frame).partial_cmp(&eval_num(b, cx, frame))),
         Expr::Tag(i) => cx.tags.get(*i as usize).is_some_and(|t| *t > 0),
         Expr::TagIs(i, tier) => cx.tags.get(*i as usize).is_some_and(|t| *t == tier + 1),
@@ -116,6 +113,29 @@ pub fn eval_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
             followed_by(*first, *then, *within_ms, *window_ms, cx)
         }
         _ => eval(e, cx, frame).truthy(),
+    }
+}
+
+/// A number field against a constant: a missing value is null, which compares as 0.
+#[inline]
+pub(crate) fn field_cmp_num(v: Option<&FieldVal>, op: CmpOp, k: f64, cx: &Cx, slot: u16) -> bool {
+    match v {
+        Some(FieldVal::Num(n)) => cmp_holds(op, n.partial_cmp(&k)),
+        None | Some(FieldVal::Missing) => cmp_holds(op, 0.0f64.partial_cmp(&k)),
+        _ => cmp_holds(op, js_compare(&cx.field(slot), &Val::Num(k))),
+    }
+}
+
+/// `parseFloat(String(x))` of an expression (what `+` and `*` apply to each operand).
+fn eval_parse_float<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> f64 {
+    match e {
+        Expr::Lit(Lit::Num(n)) => *n,
+        Expr::Field(slot, None) => match cx.rec.values.get(*slot as usize) {
+            Some(FieldVal::Num(n)) => *n,
+            None | Some(FieldVal::Missing) => f64::NAN,
+            _ => cx.field(*slot).parse_float(),
+        },
+        _ => eval(e, cx, frame).parse_float(),
     }
 }
 
@@ -157,6 +177,24 @@ pub fn eval_num<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> f64 {
         }
         Expr::Events { event_type, agg: EventAgg::Sum(prop), window_ms, filter } => {
             sum_events(*event_type, *prop, *window_ms, filter.as_deref(), cx)
+        }
+        // Arithmetic as json-logic-js does it: `+` and `*` parseFloat their operands, the rest ToNumber.
+        Expr::Add(args) => args.iter().map(|a| eval_parse_float(a, cx, frame)).sum(),
+        Expr::Mul(args) if args.len() > 1 => {
+            args.iter().map(|a| eval_parse_float(a, cx, frame)).reduce(|a, b| a * b).unwrap_or(f64::NAN)
+        }
+        Expr::Mul(args) if args.len() == 1 => eval_num(&args[0], cx, frame),
+        Expr::Min(args) | Expr::Max(args) => {
+            let is_min = matches!(e, Expr::Min(_));
+            let mut acc = if is_min { f64::INFINITY } else { f64::NEG_INFINITY };
+            for a in args.iter() {
+                let n = eval_num(a, cx, frame);
+                if n.is_nan() {
+                    return f64::NAN;
+                }
+                acc = if is_min { acc.min(n) } else { acc.max(n) };
+            }
+            acc
         }
         _ => eval(e, cx, frame).to_number(),
     }
