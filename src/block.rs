@@ -8,7 +8,7 @@
 //! caps) is the same code. `tests/block.rs` checks the two agree on a whole population.
 
 use crate::engine::{Context, Engine, TagRule};
-use crate::evaluate::Evaluation;
+use crate::evaluate::{Evaluation, Fate};
 use crate::logic::eval::{Cx, Frame, cmp_holds, count_events, eval_bool, eval_num, field_cmp_num, sum_events};
 use crate::logic::ir::{EventAgg, Expr, Lit};
 use crate::logic::value::{Val, loose_eq, strict_eq};
@@ -52,8 +52,16 @@ pub struct BlockScratch {
     tags: Vec<u16>,
     /// Lane-major layer matches.
     layers: Vec<bool>,
+    /// Per tag: the lanes where it is set; per multi-tier tag and tier: the lanes at that tier.
+    tag_masks: Vec<Mask>,
+    tier_masks: Vec<Vec<Mask>>,
+    /// Per layer: the lanes it matches.
+    layer_masks: Vec<Mask>,
     /// Per action: the lanes whose condition holds.
     conds: Vec<Mask>,
+    /// The lanes with at least one eligible action, and the fates of every other lane.
+    any_eligible: Mask,
+    no_action_fates: Vec<Fate>,
     ev: Evaluation,
 }
 
@@ -61,6 +69,9 @@ pub struct BlockScratch {
 struct Block<'a> {
     recs: &'a [Record],
     cols: &'a [Option<Column>],
+    tag_masks: &'a [Mask],
+    tier_masks: &'a [Vec<Mask>],
+    layer_masks: &'a [Mask],
     engine: &'a Engine,
     now: i64,
     tags: &'a [u16],
@@ -172,18 +183,12 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
             num_block(y, b, active, &mut ys);
             lanes(active, |i| cmp_holds(*op, xs[i].partial_cmp(&ys[i])))
         }
-        Expr::Tag(t) => {
-            let nt = b.engine.tags.len();
-            lanes(active, |i| b.tags.get(i * nt + *t as usize).is_some_and(|v| *v > 0))
-        }
+        // Tag and layer references read the masks computed for the whole block.
+        Expr::Tag(t) => active & b.tag_masks.get(*t as usize).copied().unwrap_or(0),
         Expr::TagIs(t, tier) => {
-            let nt = b.engine.tags.len();
-            lanes(active, |i| b.tags.get(i * nt + *t as usize).is_some_and(|v| *v == tier + 1))
+            active & b.tier_masks.get(*t as usize).and_then(|m| m.get(*tier as usize)).copied().unwrap_or(0)
         }
-        Expr::Layer(l) => {
-            let nl = b.engine.layers.len();
-            lanes(active, |i| b.layers.get(i * nl + *l as usize).copied().unwrap_or(false))
-        }
+        Expr::Layer(l) => active & b.layer_masks.get(*l as usize).copied().unwrap_or(0),
         // `field == constant` and `field != constant`: the constant's value is built once.
         Expr::LooseEq(x, y, want) => match (&**x, &**y) {
             (Expr::Field(slot, None), Expr::Lit(l)) | (Expr::Lit(l), Expr::Field(slot, None)) => {
@@ -290,10 +295,25 @@ impl Engine {
         s.tags.resize(n * nt, 0);
         s.layers.clear();
         s.layers.resize(n * nl, false);
+        s.tag_masks.clear();
+        s.tag_masks.resize(nt, 0);
+        s.tier_masks.resize(nt, Vec::new());
+        s.layer_masks.clear();
+        s.layer_masks.resize(nl, 0);
         for &t in &self.tag_order {
             let t = t as usize;
             let states: Vec<(Mask, u16)> = {
-                let b = Block { recs, cols: &s.cols, engine: self, now: ctx.now, tags: &s.tags, layers: &s.layers };
+                let b = Block {
+                    recs,
+                    cols: &s.cols,
+                    tag_masks: &s.tag_masks,
+                    tier_masks: &s.tier_masks,
+                    layer_masks: &s.layer_masks,
+                    engine: self,
+                    now: ctx.now,
+                    tags: &s.tags,
+                    layers: &s.layers,
+                };
                 match &self.tags[t].rule {
                     TagRule::Bool(e) => vec![(bool_block(e, &b, all), 1)],
                     TagRule::Tiers(tiers) => {
@@ -309,6 +329,11 @@ impl Engine {
                     }
                 }
             };
+            s.tag_masks[t] = states.iter().fold(0, |acc, (m, _)| acc | m);
+            s.tier_masks[t].clear();
+            if matches!(self.tags[t].rule, TagRule::Tiers(_)) {
+                s.tier_masks[t].extend(states.iter().map(|(m, _)| *m));
+            }
             for (mask, value) in states {
                 let mut m = mask;
                 while m != 0 {
@@ -322,11 +347,22 @@ impl Engine {
             let l = l as usize;
             let mask = match &self.layers[l].when {
                 Some(w) => {
-                    let b = Block { recs, cols: &s.cols, engine: self, now: ctx.now, tags: &s.tags, layers: &s.layers };
+                    let b = Block {
+                        recs,
+                        cols: &s.cols,
+                        tag_masks: &s.tag_masks,
+                        tier_masks: &s.tier_masks,
+                        layer_masks: &s.layer_masks,
+                        engine: self,
+                        now: ctx.now,
+                        tags: &s.tags,
+                        layers: &s.layers,
+                    };
                     bool_block(w, &b, all)
                 }
                 None => 0,
             };
+            s.layer_masks[l] = mask;
             let mut m = mask;
             while m != 0 {
                 let i = m.trailing_zeros() as usize;
@@ -337,7 +373,17 @@ impl Engine {
         // Action conditions, except for actions that cannot run in this decision (their
         // trigger is absent) and fallbacks (needed rarely; evaluated lane by lane on demand).
         let event = ctx.event.as_deref().and_then(|e| self.event_slots.get(e).copied());
-        let b = Block { recs, cols: &s.cols, engine: self, now: ctx.now, tags: &s.tags, layers: &s.layers };
+        let b = Block {
+            recs,
+            cols: &s.cols,
+            tag_masks: &s.tag_masks,
+            tier_masks: &s.tier_masks,
+            layer_masks: &s.layer_masks,
+            engine: self,
+            now: ctx.now,
+            tags: &s.tags,
+            layers: &s.layers,
+        };
         s.conds.clear();
         s.conds.extend(self.actions.iter().map(|a| {
             let triggered = a.triggers.is_empty() || event.is_some_and(|e| a.triggers.contains(&e));
@@ -345,6 +391,19 @@ impl Engine {
                 (_, true) => 0,
                 (None, false) => all,
                 (Some(w), false) => bool_block(w, &b, all),
+            }
+        }));
+        // Lanes with no eligible action all end the same way: this template, no gates to run.
+        s.any_eligible = s.conds.iter().fold(0, |acc, m| acc | m);
+        s.no_action_fates.clear();
+        s.no_action_fates.extend(self.actions.iter().map(|a| {
+            let triggered = a.triggers.is_empty() || event.is_some_and(|e| a.triggers.contains(&e));
+            if a.is_fallback {
+                Fate::FallbackNotNeeded
+            } else if !triggered {
+                Fate::NotTriggered
+            } else {
+                Fate::ConditionFalse
             }
         }));
     }
@@ -381,6 +440,13 @@ impl Engine {
         ev.layers.clear();
         ev.layers.extend_from_slice(&s.layers[lane * nl..(lane + 1) * nl]);
         ev.primary = ev.layers.iter().position(|m| *m).map(|i| i as u16).or(self.default_layer);
+        if s.any_eligible >> lane & 1 == 0 {
+            ev.fates.clone_from(&s.no_action_fates);
+            ev.chosen.clear();
+            ev.held_out.clear();
+            ev.held_out.resize(self.sops.len(), None);
+            return;
+        }
         let conds = &s.conds;
         let mut cond = |i: u16, out: &Evaluation| {
             if self.actions[i as usize].is_fallback {
