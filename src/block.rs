@@ -61,7 +61,10 @@ pub struct BlockScratch {
     conds: Vec<Mask>,
     /// The lanes with at least one eligible action, and the fates of every other lane.
     any_eligible: Mask,
-    no_action_fates: Vec<Fate>,
+    /// Per action: its fate when its trigger or condition fails (see `Engine::base_fates`).
+    base: Vec<Fate>,
+    /// The current lane's eligible actions.
+    eligible: Vec<u16>,
     ev: Evaluation,
 }
 
@@ -96,8 +99,16 @@ impl<'a> Block<'a> {
         self.recs[i].values.get(slot as usize)
     }
 
-    fn col(&self, slot: u16) -> Option<&'a Column> {
-        self.cols.get(slot as usize).and_then(Option::as_ref)
+    /// The column of a number, integer, boolean or datetime field (its JavaScript number value).
+    fn num_col(&self, slot: u16) -> Option<&'a Column> {
+        let is_enum = self.engine.fields.get(slot as usize).is_some_and(|f| f.ty == crate::schema::FieldType::Enum);
+        if is_enum { None } else { self.cols.get(slot as usize).and_then(Option::as_ref) }
+    }
+
+    /// The column of an ordered-enum field: its 1-based rank.
+    fn rank_col(&self, slot: u16) -> Option<&'a Column> {
+        let is_enum = self.engine.fields.get(slot as usize).is_some_and(|f| f.ty == crate::schema::FieldType::Enum);
+        if is_enum { self.cols.get(slot as usize).and_then(Option::as_ref) } else { None }
     }
 }
 
@@ -129,7 +140,7 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
                 0
             }
         }
-        Expr::Field(slot, None) => match b.col(*slot) {
+        Expr::Field(slot, None) => match b.num_col(*slot) {
             Some(c) => {
                 active & c.present & bits(b.recs.len(), |i| c.num[i] != 0.0 && !c.num[i].is_nan()) | {
                     // Datetimes are truthy whenever present (even the epoch itself).
@@ -169,8 +180,8 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
         }
         Expr::Not(a) => active & !bool_block(a, b, active),
         Expr::Truthy(a) => bool_block(a, b, active),
-        Expr::FieldCmpNum(slot, op, k) if b.col(*slot).is_some() => {
-            let Some(c) = b.col(*slot) else { return 0 };
+        Expr::FieldCmpNum(slot, op, k) if b.num_col(*slot).is_some() => {
+            let Some(c) = b.num_col(*slot) else { return 0 };
             active & bits(b.recs.len(), |i| cmp_holds(*op, c.num[i].partial_cmp(k)))
         }
         Expr::FieldCmpNum(slot, op, k) => lanes(active, |i| match b.value(i, *slot) {
@@ -189,6 +200,36 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
             active & b.tier_masks.get(*t as usize).and_then(|m| m.get(*tier as usize)).copied().unwrap_or(0)
         }
         Expr::Layer(l) => active & b.layer_masks.get(*l as usize).copied().unwrap_or(0),
+        // Ranks of an ordered enum against a constant rank.
+        Expr::RankCmp(arg, slot, op, k)
+            if matches!(&**arg, Expr::Field(f, None) if f == slot) && b.rank_col(*slot).is_some() =>
+        {
+            let Some(c) = b.rank_col(*slot) else { return 0 };
+            let k = f64::from(*k);
+            active & c.present & bits(b.recs.len(), |i| cmp_holds(*op, c.num[i].partial_cmp(&k)))
+        }
+        // Two number/datetime/boolean fields: JavaScript compares their numbers (null as 0).
+        Expr::Cmp(op, args) if args.len() == 2 => match (&args[0], &args[1]) {
+            (Expr::Field(x, None), Expr::Field(y, None)) if b.num_col(*x).is_some() && b.num_col(*y).is_some() => {
+                let (Some(cx), Some(cy)) = (b.num_col(*x), b.num_col(*y)) else { return 0 };
+                active & bits(b.recs.len(), |i| cmp_holds(*op, cx.num[i].partial_cmp(&cy.num[i])))
+            }
+            _ => lanes(active, |i| eval_bool(e, &b.lane(i), &Frame::Data(Val::Null))),
+        },
+        // `field == null` / `field != null`: whether the field is present.
+        Expr::LooseEq(x, y, want)
+            if matches!(
+                (&**x, &**y),
+                (Expr::Field(_, None), Expr::Lit(Lit::Null)) | (Expr::Lit(Lit::Null), Expr::Field(_, None))
+            ) =>
+        {
+            let ((Expr::Field(slot, None), _) | (_, Expr::Field(slot, None))) = (&**x, &**y) else { return 0 };
+            let present = match b.cols.get(*slot as usize).and_then(Option::as_ref) {
+                Some(c) => c.present,
+                None => lanes(active, |i| !matches!(b.value(i, *slot), None | Some(FieldVal::Missing))),
+            };
+            if *want { active & !present } else { active & present }
+        }
         // `field == constant` and `field != constant`: the constant's value is built once.
         Expr::LooseEq(x, y, want) => match (&**x, &**y) {
             (Expr::Field(slot, None), Expr::Lit(l)) | (Expr::Lit(l), Expr::Field(slot, None)) => {
@@ -229,13 +270,13 @@ fn num_block(e: &Expr, b: &Block, active: Mask, out: &mut [f64; LANES]) {
     };
     match e {
         Expr::Lit(Lit::Num(n)) => each(&mut |_| *n),
-        Expr::Field(slot, None) => match b.col(*slot) {
+        Expr::Field(slot, None) => match b.num_col(*slot) {
             Some(c) => each(&mut |i| c.num[i]),
             None => each(&mut |i| b.lane(i).field_number(*slot)),
         },
         Expr::Since(arg, unit) if matches!(**arg, Expr::Field(_, None)) => {
             let Expr::Field(slot, None) = **arg else { return };
-            if let Some(c) = b.col(slot) {
+            if let Some(c) = b.num_col(slot) {
                 // A missing datetime gives null: 0 as a number.
                 let now = b.now as f64;
                 for (i, o) in out.iter_mut().enumerate().take(b.recs.len()) {
@@ -302,7 +343,11 @@ impl Engine {
         s.layer_masks.resize(nl, 0);
         for &t in &self.tag_order {
             let t = t as usize;
-            let states: Vec<(Mask, u16)> = {
+            // Per tier (a boolean tag is one tier): its lanes; the first matching tier wins, so
+            // later tiers only see the lanes still open.
+            let mut tiers = std::mem::take(&mut s.tier_masks[t]);
+            tiers.clear();
+            {
                 let b = Block {
                     recs,
                     cols: &s.cols,
@@ -315,33 +360,27 @@ impl Engine {
                     layers: &s.layers,
                 };
                 match &self.tags[t].rule {
-                    TagRule::Bool(e) => vec![(bool_block(e, &b, all), 1)],
-                    TagRule::Tiers(tiers) => {
-                        // First matching tier wins: later tiers only see the lanes still open.
+                    TagRule::Bool(e) => tiers.push(bool_block(e, &b, all)),
+                    TagRule::Tiers(list) => {
                         let mut open = all;
-                        let mut out = Vec::with_capacity(tiers.len());
-                        for (k, (_, _, e)) in tiers.iter().enumerate() {
+                        for (_, _, e) in list {
                             let m = bool_block(e, &b, open);
-                            out.push((m, k as u16 + 1));
+                            tiers.push(m);
                             open &= !m;
                         }
-                        out
                     }
                 }
-            };
-            s.tag_masks[t] = states.iter().fold(0, |acc, (m, _)| acc | m);
-            s.tier_masks[t].clear();
-            if matches!(self.tags[t].rule, TagRule::Tiers(_)) {
-                s.tier_masks[t].extend(states.iter().map(|(m, _)| *m));
             }
-            for (mask, value) in states {
+            s.tag_masks[t] = tiers.iter().fold(0, |acc, m| acc | m);
+            for (k, &mask) in tiers.iter().enumerate() {
                 let mut m = mask;
                 while m != 0 {
                     let i = m.trailing_zeros() as usize;
-                    s.tags[i * nt + t] = value;
+                    s.tags[i * nt + t] = k as u16 + 1;
                     m &= m - 1;
                 }
             }
+            s.tier_masks[t] = tiers;
         }
         for &l in &self.layer_order {
             let l = l as usize;
@@ -372,7 +411,6 @@ impl Engine {
         }
         // Action conditions, except for actions that cannot run in this decision (their
         // trigger is absent) and fallbacks (needed rarely; evaluated lane by lane on demand).
-        let event = ctx.event.as_deref().and_then(|e| self.event_slots.get(e).copied());
         let b = Block {
             recs,
             cols: &s.cols,
@@ -384,28 +422,15 @@ impl Engine {
             tags: &s.tags,
             layers: &s.layers,
         };
+        self.base_fates(ctx, &mut s.base);
         s.conds.clear();
-        s.conds.extend(self.actions.iter().map(|a| {
-            let triggered = a.triggers.is_empty() || event.is_some_and(|e| a.triggers.contains(&e));
-            match (&a.when, a.is_fallback || !triggered) {
-                (_, true) => 0,
-                (None, false) => all,
-                (Some(w), false) => bool_block(w, &b, all),
-            }
+        s.conds.extend(self.actions.iter().zip(&s.base).map(|(a, base)| match (&a.when, base) {
+            (None, Fate::ConditionFalse) => all,
+            (Some(w), Fate::ConditionFalse) => bool_block(w, &b, all),
+            _ => 0,
         }));
         // Lanes with no eligible action all end the same way: this template, no gates to run.
         s.any_eligible = s.conds.iter().fold(0, |acc, m| acc | m);
-        s.no_action_fates.clear();
-        s.no_action_fates.extend(self.actions.iter().map(|a| {
-            let triggered = a.triggers.is_empty() || event.is_some_and(|e| a.triggers.contains(&e));
-            if a.is_fallback {
-                Fate::FallbackNotNeeded
-            } else if !triggered {
-                Fate::NotTriggered
-            } else {
-                Fate::ConditionFalse
-            }
-        }));
     }
 
     /// Numeric fields as columns for this block.
@@ -413,7 +438,7 @@ impl Engine {
         use crate::schema::FieldType as T;
         s.cols.resize(self.fields.len(), None);
         for (slot, f) in self.fields.iter().enumerate() {
-            if !matches!(f.ty, T::Number | T::Integer | T::Boolean | T::Datetime) {
+            if !matches!(f.ty, T::Number | T::Integer | T::Boolean | T::Datetime | T::Enum) {
                 continue;
             }
             let c = s.cols[slot].get_or_insert_with(Column::default);
@@ -423,6 +448,7 @@ impl Engine {
                     Some(FieldVal::Num(n)) => Some(*n),
                     Some(FieldVal::Bool(b)) => Some(f64::from(u8::from(*b))),
                     Some(FieldVal::Time(t)) => Some(*t as f64),
+                    Some(FieldVal::Enum(idx)) => Some(f64::from(*idx) + 1.0),
                     _ => None,
                 };
                 c.num[i] = v.unwrap_or(0.0);
@@ -441,20 +467,14 @@ impl Engine {
         ev.layers.extend_from_slice(&s.layers[lane * nl..(lane + 1) * nl]);
         ev.primary = ev.layers.iter().position(|m| *m).map(|i| i as u16).or(self.default_layer);
         if s.any_eligible >> lane & 1 == 0 {
-            ev.fates.clone_from(&s.no_action_fates);
+            ev.fates.clone_from(&s.base);
             ev.chosen.clear();
             ev.held_out.clear();
             ev.held_out.resize(self.sops.len(), None);
             return;
         }
-        let conds = &s.conds;
-        let mut cond = |i: u16, out: &Evaluation| {
-            if self.actions[i as usize].is_fallback {
-                self.action_condition(i, rec, ctx.now, out)
-            } else {
-                conds.get(i as usize).is_some_and(|m| m >> lane & 1 == 1)
-            }
-        };
-        self.choose_actions(rec, ctx, ev, &mut cond);
+        s.eligible.clear();
+        s.eligible.extend((0..self.actions.len() as u16).filter(|&i| s.conds[i as usize] >> lane & 1 == 1));
+        self.choose_actions(rec, ctx, ev, &s.base, &s.eligible);
     }
 }

@@ -73,19 +73,19 @@ impl Engine {
         };
         let mut values = Vec::with_capacity(self.fields.len());
         for (slot, f) in self.fields.iter().enumerate() {
-            let path = join("", &f.id);
+            // Paths are built only for diagnostics: this loop runs for every field of every record.
             let val = match obj.get(&f.id) {
                 None | Some(Value::Null) => {
                     if f.required {
                         errors.push(Diagnostic::error(
                             "missing-field",
-                            &path,
+                            join("", &f.id),
                             format!("required field `{}` is missing", f.id),
                         ));
                     }
                     FieldVal::Missing
                 }
-                Some(v) => match self.field_value(slot, f.ty, v, &path) {
+                Some(v) => match self.field_value(slot, f.ty, v, &f.id) {
                     Ok(x) => x,
                     Err(d) => {
                         errors.push(d);
@@ -118,8 +118,8 @@ impl Engine {
         }
     }
 
-    fn field_value(&self, slot: usize, ty: FieldType, v: &Value, path: &str) -> Result<FieldVal, Diagnostic> {
-        let p = || path.to_string();
+    fn field_value(&self, slot: usize, ty: FieldType, v: &Value, key: &str) -> Result<FieldVal, Diagnostic> {
+        let p = || join("", key);
         Ok(match ty {
             FieldType::Number => FieldVal::Num(v.as_f64().ok_or_else(|| wrong(p(), "a number", v))?),
             FieldType::Integer => {
@@ -157,28 +157,33 @@ impl Engine {
                 let items = v.as_array().ok_or_else(|| wrong(p(), "a list of text", v))?;
                 let mut out = Vec::with_capacity(items.len());
                 for (i, x) in items.iter().enumerate() {
-                    out.push(x.as_str().ok_or_else(|| wrong(join(path, i), "text", x))?.into());
+                    out.push(x.as_str().ok_or_else(|| wrong(join(&p(), i), "text", x))?.into());
                 }
                 FieldVal::List(out.into())
             }
         })
     }
 
-    fn read_time(&self, obj: &Map<String, Value>, path: &str, errors: &mut Vec<Diagnostic>) -> Option<i64> {
+    fn read_time(
+        &self,
+        obj: &Map<String, Value>,
+        path: &dyn Fn() -> String,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<i64> {
         match obj.get("at") {
             Some(Value::String(s)) => match time::parse_datetime(s, self.tz) {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    errors.push(Diagnostic::error("bad-datetime", join(path, "at"), format!("\"{s}\": {e}")));
+                    errors.push(Diagnostic::error("bad-datetime", join(&path(), "at"), format!("\"{s}\": {e}")));
                     None
                 }
             },
             Some(other) => {
-                errors.push(wrong(join(path, "at"), "a datetime", other));
+                errors.push(wrong(join(&path(), "at"), "a datetime", other));
                 None
             }
             None => {
-                errors.push(Diagnostic::error("missing-key", path, "`at` (when it happened) is required"));
+                errors.push(Diagnostic::error("missing-key", path(), "`at` (when it happened) is required"));
                 None
             }
         }
@@ -187,13 +192,13 @@ impl Engine {
     fn read_events(&self, items: &[Value], errors: &mut Vec<Diagnostic>) -> Vec<Event> {
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let path = format!("/events/{i}");
+            let path = || format!("/events/{i}");
             let Value::Object(obj) = item else {
-                errors.push(wrong(path, "an event object", item));
+                errors.push(wrong(path(), "an event object", item));
                 continue;
             };
             let Some(ty_name) = obj.get("type").and_then(Value::as_str) else {
-                errors.push(Diagnostic::error("missing-key", &path, "an event needs a `type`"));
+                errors.push(Diagnostic::error("missing-key", path(), "an event needs a `type`"));
                 continue;
             };
             // Undeclared event types are not read at all.
@@ -213,7 +218,7 @@ impl Engine {
                             PropType::String => "text",
                             PropType::Boolean => "true or false",
                         };
-                        errors.push(wrong(join(&path, name), want, other));
+                        errors.push(wrong(join(&path(), name), want, other));
                         PropVal::Missing
                     }
                 };
@@ -228,9 +233,9 @@ impl Engine {
     fn read_contacts(&self, items: &[Value], errors: &mut Vec<Diagnostic>) -> Vec<Contact> {
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let path = format!("/contacts/{i}");
+            let path = || format!("/contacts/{i}");
             let Value::Object(obj) = item else {
-                errors.push(wrong(path, "a contact object", item));
+                errors.push(wrong(path(), "a contact object", item));
                 continue;
             };
             let channel = match obj.get("channel").and_then(Value::as_str).map(|s| (s, Channel::parse(s))) {
@@ -238,7 +243,7 @@ impl Engine {
                 Some((s, None)) => {
                     errors.push(Diagnostic::error(
                         "invalid-value",
-                        join(&path, "channel"),
+                        join(&path(), "channel"),
                         format!(
                             "\"{s}\" is not a channel (push, sms, wecom, outbound_call, advisor_assignment, in_app)"
                         ),
@@ -246,7 +251,7 @@ impl Engine {
                     continue;
                 }
                 None => {
-                    errors.push(Diagnostic::error("missing-key", &path, "a contact needs a `channel`"));
+                    errors.push(Diagnostic::error("missing-key", path(), "a contact needs a `channel`"));
                     continue;
                 }
             };
@@ -256,7 +261,7 @@ impl Engine {
                     None => {
                         errors.push(Diagnostic::error(
                             "invalid-value",
-                            join(&path, "outcome"),
+                            join(&path(), "outcome"),
                             format!("\"{s}\" is not an outcome (delivered, opened, clicked, rejected, converted)"),
                         ));
                         continue;

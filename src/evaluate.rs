@@ -126,7 +126,14 @@ pub struct Evaluation {
     /// actions reached the control-group gate (`None` otherwise).
     pub held_out: Vec<Option<bool>>,
     candidates: Vec<(u16, f64)>,
-    fallback_offered: Vec<bool>,
+    fallback_offered: Vec<u16>,
+    base: Vec<Fate>,
+    eligible: Vec<u16>,
+}
+
+/// The action may run in a decision made for `event` (actions without triggers always may).
+fn triggered(a: &ActionDef, event: Option<u16>) -> bool {
+    a.triggers.is_empty() || event.is_some_and(|e| a.triggers.contains(&e))
 }
 
 impl Engine {
@@ -162,8 +169,34 @@ impl Engine {
             out.layers[l as usize] = m;
         }
         out.primary = out.layers.iter().position(|m| *m).map(|i| i as u16).or(self.default_layer);
-        let mut cond = |i: u16, out: &Evaluation| self.action_condition(i, rec, now, out);
-        self.choose_actions(rec, ctx, out, &mut cond);
+        let mut base = std::mem::take(&mut out.base);
+        let mut eligible = std::mem::take(&mut out.eligible);
+        self.base_fates(ctx, &mut base);
+        eligible.clear();
+        eligible.extend(
+            (0..self.actions.len() as u16)
+                .filter(|&i| base[i as usize] == Fate::ConditionFalse && self.action_condition(i, rec, now, out)),
+        );
+        self.choose_actions(rec, ctx, out, &base, &eligible);
+        out.base = base;
+        out.eligible = eligible;
+    }
+
+    /// The fate of every action that fails its trigger or condition (or is a fallback), which
+    /// depends only on the context: the starting point of each decision. An action whose fate
+    /// here is `ConditionFalse` is decided by its condition.
+    pub(crate) fn base_fates(&self, ctx: &Context, out: &mut Vec<Fate>) {
+        let event = ctx.event.as_deref().and_then(|e| self.event_slots.get(e).copied());
+        out.clear();
+        out.extend(self.actions.iter().map(|a| {
+            if a.is_fallback {
+                Fate::FallbackNotNeeded
+            } else if !triggered(a, event) {
+                Fate::NotTriggered
+            } else {
+                Fate::ConditionFalse
+            }
+        }));
     }
 
     /// An action's `when` for one client (absent = always).
@@ -171,39 +204,45 @@ impl Engine {
         self.actions[i as usize].when.as_ref().is_none_or(|w| self.holds(w, rec, now, &out.tags, &out.layers))
     }
 
-    /// The action pipeline after tags and layers. `cond(i, out)` answers action `i`'s condition:
-    /// evaluated here for one client, or looked up from a block evaluation.
+    /// The action pipeline after tags and layers: `base` from [`Engine::base_fates`], and the
+    /// (non-fallback, triggered) actions whose condition holds, in declaration order — evaluated
+    /// for one client, or read from a block evaluation.
     pub(crate) fn choose_actions(
         &self,
         rec: &Record,
         ctx: &Context,
         out: &mut Evaluation,
-        cond: &mut dyn FnMut(u16, &Evaluation) -> bool,
+        base: &[Fate],
+        eligible: &[u16],
     ) {
         let now = ctx.now;
         out.fates.clear();
-        out.fates.resize(self.actions.len(), Fate::FallbackNotNeeded);
+        out.fates.extend_from_slice(base);
         out.held_out.clear();
         out.held_out.resize(self.sops.len(), None);
         out.candidates.clear();
         out.chosen.clear();
         out.fallback_offered.clear();
-        out.fallback_offered.resize(self.actions.len(), false);
-        let event = ctx.event.as_deref().and_then(|e| self.event_slots.get(e).copied());
-        for (i, a) in self.actions.iter().enumerate() {
-            if a.is_fallback {
-                continue;
-            }
-            let fate = self.gate(i as u16, rec, now, event, out, cond);
+        for &i in eligible {
+            let a = &self.actions[i as usize];
+            let fate = self.gate(i, rec, now, out);
             // A fallback shared by several opted-out actions is offered (and ranked) once.
             if fate == Some(Fate::PersonalisationOff)
                 && let Some(fb) = a.fallback
-                && !std::mem::replace(&mut out.fallback_offered[fb as usize], true)
+                && !out.fallback_offered.contains(&fb)
             {
-                let fb_fate = self.gate(fb, rec, now, event, out, cond);
+                out.fallback_offered.push(fb);
+                let event = ctx.event.as_deref().and_then(|e| self.event_slots.get(e).copied());
+                let fb_fate = if !triggered(&self.actions[fb as usize], event) {
+                    Some(Fate::NotTriggered)
+                } else if !self.action_condition(fb, rec, now, out) {
+                    Some(Fate::ConditionFalse)
+                } else {
+                    self.gate(fb, rec, now, out)
+                };
                 self.settle(fb, fb_fate, rec, now, out);
             }
-            self.settle(i as u16, fate, rec, now, out);
+            self.settle(i, fate, rec, now, out);
         }
         // Rank: score descending, then declaration order.
         out.candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -265,23 +304,9 @@ impl Engine {
         }
     }
 
-    /// The gates before ranking. `None` = the action is a candidate.
-    fn gate(
-        &self,
-        i: u16,
-        rec: &Record,
-        now: i64,
-        event: Option<u16>,
-        out: &mut Evaluation,
-        cond: &mut dyn FnMut(u16, &Evaluation) -> bool,
-    ) -> Option<Fate> {
+    /// The gates after trigger and condition, before ranking. `None` = the action is a candidate.
+    fn gate(&self, i: u16, rec: &Record, now: i64, out: &mut Evaluation) -> Option<Fate> {
         let a = &self.actions[i as usize];
-        if !a.triggers.is_empty() && !event.is_some_and(|e| a.triggers.contains(&e)) {
-            return Some(Fate::NotTriggered);
-        }
-        if !cond(i, out) {
-            return Some(Fate::ConditionFalse);
-        }
         let sop = a.sop as usize;
         let held = match out.held_out.get(sop).copied().flatten() {
             Some(h) => h,

@@ -1,7 +1,7 @@
-//! Differential property test: random conditions over random clients. Each condition runs twice
-//! — compiled against a rule set (field slots, typed fast paths such as number-field
-//! comparisons) and as plain JsonLogic over the same record as JSON (the path the official
-//! suite checks) — and both must agree on every client.
+//! Differential property test: random conditions over random clients. Each condition runs three
+//! ways — compiled against a rule set and evaluated one client at a time (field slots, typed
+//! fast paths), the same over blocks of 64 clients (columns, lane masks), and as plain JsonLogic
+//! over the record as JSON (the path the official suite checks) — and all must agree.
 
 use clientseg::{Context, Engine};
 use serde_json::{Value, json};
@@ -130,12 +130,16 @@ fn compiled_rule_conditions_agree_with_plain_jsonlogic() {
             Ok(e) => e,
             Err(e) => panic!("round {round}: generated rules must compile: {:?}", e.diagnostics),
         };
-        for i in 0..60 {
-            let c = client(&mut r, i);
-            let d = engine.decide_json(&c, &Context::at(0)).unwrap();
+        let clients: Vec<Value> = (0..150).map(|i| client(&mut r, i)).collect();
+        let records: Vec<_> = clients.iter().map(|c| engine.read_client(c).unwrap()).collect();
+        let mut block_tags = Vec::new();
+        let mut scratch = clientseg::block::BlockScratch::default();
+        engine.evaluate_all(&records, &Context::at(0), &mut scratch, |_, ev| block_tags.push(ev.tags.clone()));
+        for (i, c) in clients.iter().enumerate() {
+            let d = engine.decide_json(c, &Context::at(0)).unwrap();
             for (t, cnd) in conds.iter().enumerate() {
                 let compiled = d.tags.contains_key(&format!("t{t}"));
-                let plain = clientseg::logic::apply(cnd, &c).unwrap();
+                let plain = clientseg::logic::apply(cnd, c).unwrap();
                 let truthy = match &plain {
                     Value::Null => false,
                     Value::Bool(b) => *b,
@@ -148,6 +152,7 @@ fn compiled_rule_conditions_agree_with_plain_jsonlogic() {
                     compiled, truthy,
                     "round {round}, condition {cnd} on client {c}: plain JsonLogic gave {plain}"
                 );
+                assert_eq!(block_tags[i][t] > 0, truthy, "round {round}: block evaluation of {cnd} on client {c}");
                 checked += 1;
             }
         }
