@@ -372,7 +372,12 @@ impl Engine {
                         .deferred_until
                         .as_ref()
                         .map(|d| if zh { format!("，延至 {d}") } else { format!(", deferred to {d}") });
-                    format!("{name}（{}，{}{}）", c.channel, fmt_score(c.score), when.unwrap_or_default())
+                    let when = when.unwrap_or_default();
+                    if zh {
+                        format!("{name}（{}，{}{when}）", c.channel, fmt_score(c.score))
+                    } else {
+                        format!("{name} ({}, score {}{when})", c.channel, fmt_score(c.score))
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join(if zh { "；" } else { "; " })
