@@ -68,6 +68,23 @@ pub struct BlockScratch {
     ev: Evaluation,
 }
 
+impl BlockScratch {
+    /// The block as conditions see it: records, columns, and the tags and layers computed so far.
+    fn view<'a>(&'a self, engine: &'a Engine, recs: &'a [Record], now: i64) -> Block<'a> {
+        Block {
+            recs,
+            cols: &self.cols,
+            tag_masks: &self.tag_masks,
+            tier_masks: &self.tier_masks,
+            layer_masks: &self.layer_masks,
+            engine,
+            now,
+            tags: &self.tags,
+            layers: &self.layers,
+        }
+    }
+}
+
 /// What every lane of a block shares, and how to find one lane's tags and layers.
 struct Block<'a> {
     recs: &'a [Record],
@@ -348,17 +365,7 @@ impl Engine {
             let mut tiers = std::mem::take(&mut s.tier_masks[t]);
             tiers.clear();
             {
-                let b = Block {
-                    recs,
-                    cols: &s.cols,
-                    tag_masks: &s.tag_masks,
-                    tier_masks: &s.tier_masks,
-                    layer_masks: &s.layer_masks,
-                    engine: self,
-                    now: ctx.now,
-                    tags: &s.tags,
-                    layers: &s.layers,
-                };
+                let b = s.view(self, recs, ctx.now);
                 match &self.tags[t].rule {
                     TagRule::Bool(e) => tiers.push(bool_block(e, &b, all)),
                     TagRule::Tiers(list) => {
@@ -386,17 +393,7 @@ impl Engine {
             let l = l as usize;
             let mask = match &self.layers[l].when {
                 Some(w) => {
-                    let b = Block {
-                        recs,
-                        cols: &s.cols,
-                        tag_masks: &s.tag_masks,
-                        tier_masks: &s.tier_masks,
-                        layer_masks: &s.layer_masks,
-                        engine: self,
-                        now: ctx.now,
-                        tags: &s.tags,
-                        layers: &s.layers,
-                    };
+                    let b = s.view(self, recs, ctx.now);
                     bool_block(w, &b, all)
                 }
                 None => 0,
@@ -411,24 +408,16 @@ impl Engine {
         }
         // Action conditions, except for actions that cannot run in this decision (their
         // trigger is absent) and fallbacks (needed rarely; evaluated lane by lane on demand).
-        let b = Block {
-            recs,
-            cols: &s.cols,
-            tag_masks: &s.tag_masks,
-            tier_masks: &s.tier_masks,
-            layer_masks: &s.layer_masks,
-            engine: self,
-            now: ctx.now,
-            tags: &s.tags,
-            layers: &s.layers,
-        };
-        self.base_fates(ctx, &mut s.base);
-        s.conds.clear();
-        s.conds.extend(self.actions.iter().zip(&s.base).map(|(a, base)| match (&a.when, base) {
+        let (mut base, mut conds) = (std::mem::take(&mut s.base), std::mem::take(&mut s.conds));
+        self.base_fates(ctx, &mut base);
+        let b = s.view(self, recs, ctx.now);
+        conds.clear();
+        conds.extend(self.actions.iter().zip(&base).map(|(a, base)| match (&a.when, base) {
             (None, Fate::ConditionFalse) => all,
             (Some(w), Fate::ConditionFalse) => bool_block(w, &b, all),
             _ => 0,
         }));
+        (s.base, s.conds) = (base, conds);
         // Lanes with no eligible action all end the same way: this template, no gates to run.
         s.any_eligible = s.conds.iter().fold(0, |acc, m| acc | m);
     }

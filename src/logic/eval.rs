@@ -534,31 +534,29 @@ fn substr<'a>(args: &'a [Expr], cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
     Val::Owned(Rc::from(s))
 }
 
-pub(crate) fn count_events<'a>(ty: u16, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> usize {
+/// The client's events of type `ty` in the window (ending at `now`; later events have not
+/// happened yet) that pass the `where` filter, oldest first.
+fn matching_events<'a, 'c>(
+    ty: u16,
+    window_ms: Option<i64>,
+    filter: Option<&'a Expr>,
+    cx: &'c Cx<'a>,
+) -> impl DoubleEndedIterator<Item = &'a Event> + 'c {
     let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
-    cx.rec
-        .events
-        .iter()
-        .filter(|e| {
-            e.event_type == ty
-                && e.at >= from
-                && e.at <= cx.now
-                && filter.is_none_or(|f| eval_bool(f, cx, &Frame::Event(e)))
-        })
-        .count()
+    cx.rec.events.iter().filter(move |e| {
+        e.event_type == ty
+            && e.at >= from
+            && e.at <= cx.now
+            && filter.is_none_or(|f| eval_bool(f, cx, &Frame::Event(e)))
+    })
+}
+
+pub(crate) fn count_events<'a>(ty: u16, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> usize {
+    matching_events(ty, window_ms, filter, cx).count()
 }
 
 pub(crate) fn sum_events<'a>(ty: u16, prop: u16, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> f64 {
-    let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
-    cx.rec
-        .events
-        .iter()
-        .filter(|e| {
-            e.event_type == ty
-                && e.at >= from
-                && e.at <= cx.now
-                && filter.is_none_or(|f| eval_bool(f, cx, &Frame::Event(e)))
-        })
+    matching_events(ty, window_ms, filter, cx)
         .map(|e| match e.props.get(prop as usize) {
             Some(PropVal::Num(n)) => *n,
             _ => 0.0,
@@ -567,14 +565,7 @@ pub(crate) fn sum_events<'a>(ty: u16, prop: u16, window_ms: Option<i64>, filter:
 }
 
 fn events<'a>(ty: u16, agg: EventAgg, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> Val<'a> {
-    let from = window_ms.map_or(i64::MIN, |w| cx.now.saturating_sub(w));
-    // Events after `now` have not happened yet from the decision's point of view.
-    let matching = cx.rec.events.iter().filter(move |e| {
-        e.event_type == ty
-            && e.at >= from
-            && e.at <= cx.now
-            && filter.is_none_or(|f| eval_bool(f, cx, &Frame::Event(e)))
-    });
+    let matching = matching_events(ty, window_ms, filter, cx);
     let prop = |e: &'a Event, p: Option<u16>| match p {
         None => Val::Time(e.at),
         Some(i) => match e.props.get(i as usize) {
