@@ -215,3 +215,21 @@ fn arbitrary_garbage_never_panics() {
         assert!(engine.read_client(&v).is_err());
     }
 }
+
+#[test]
+fn a_compiled_engine_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Engine>();
+    let engine = std::sync::Arc::new(Engine::compile(&base().to_string()).unwrap());
+    let handles: Vec<_> = (0..2)
+        .map(|i| {
+            let e = engine.clone();
+            std::thread::spawn(move || {
+                e.decide_json(&json!({"id": format!("c{i}"), "aum": 200000}), &clientseg::Context::at(0)).unwrap().tags
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap().get("rich"), Some(&json!(true)));
+    }
+}
