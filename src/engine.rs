@@ -14,6 +14,7 @@ use crate::diagnostics::Diagnostic;
 use crate::logic::ir::Expr;
 use crate::schema::{Channel, ContentKind, FieldType, Names, PropType, QuietMode, SuppressionScope};
 use crate::time::TimeZone;
+use serde::Serialize;
 use std::collections::HashMap;
 use thiserror::Error;
 
@@ -253,6 +254,58 @@ impl Engine {
     }
     pub fn sop_ids(&self) -> impl Iterator<Item = &str> {
         self.sops.iter().map(|s| s.id.as_str())
+    }
+}
+
+/// What a compiled rule set is and reads: identity, content hash and the privacy manifest.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineInfo {
+    pub id: String,
+    pub version: String,
+    pub name: Names,
+    pub content_hash: String,
+    pub schema_version: u32,
+    /// Every client field the rule set reads, with its purpose and sensitivity.
+    pub fields: Vec<FieldInfo>,
+    /// The event types it reads from a client's history.
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldInfo {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub field_type: FieldType,
+    pub sensitive: bool,
+    pub purpose: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+impl Engine {
+    /// Identity, content hash and the privacy manifest of the rule set.
+    pub fn info(&self) -> EngineInfo {
+        EngineInfo {
+            id: self.id.clone(),
+            version: self.version.clone(),
+            name: self.name.clone(),
+            content_hash: self.content_hash.clone(),
+            schema_version: crate::schema::SCHEMA_VERSION,
+            fields: self
+                .fields
+                .iter()
+                .map(|f| FieldInfo {
+                    id: f.id.clone(),
+                    field_type: f.ty,
+                    sensitive: f.sensitive,
+                    purpose: f.purpose.clone(),
+                    unit: f.unit.clone(),
+                })
+                .collect(),
+            events: self.events.iter().map(|e| e.id.clone()).collect(),
+        }
     }
 }
 

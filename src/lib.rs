@@ -25,11 +25,13 @@ pub mod structure;
 pub mod synth;
 pub mod time;
 pub mod validate;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use client::RecordError;
 pub use decision::Decision;
 pub use diagnostics::{Diagnostic, Severity};
-pub use engine::{CompileError, Context, Engine, validate_rules};
+pub use engine::{CompileError, Context, Engine, EngineInfo, validate_rules};
 pub use evaluate::{Evaluation, Fate};
 
 /// The README's Rust examples run as doc tests, so they stay true.

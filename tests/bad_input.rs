@@ -233,3 +233,21 @@ fn a_compiled_engine_can_be_shared_between_threads() {
         assert_eq!(h.join().unwrap().get("rich"), Some(&json!(true)));
     }
 }
+
+#[test]
+fn info_is_the_privacy_manifest() {
+    let engine = Engine::compile(&base().to_string()).unwrap();
+    let info = serde_json::to_value(engine.info()).unwrap();
+    assert_eq!(info["id"], "t");
+    assert_eq!(info["schemaVersion"], 1);
+    assert!(info["contentHash"].as_str().unwrap().starts_with("sha256:"));
+    let fields: Vec<&str> = info["fields"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["aum", "channel", "opened_at", "risk_class"]);
+    assert_eq!(
+        info["fields"][0],
+        json!({"id": "aum", "type": "number", "sensitive": true, "purpose": "asset bands", "unit": "CNY"})
+    );
+    // The hash is of the canonical document: key order and white space do not change it.
+    let reordered = serde_json::to_string_pretty(&base()).unwrap();
+    assert_eq!(Engine::compile(&reordered).unwrap().content_hash(), engine.content_hash());
+}

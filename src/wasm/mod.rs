@@ -1,0 +1,165 @@
+//! The WebAssembly boundary: the JavaScript API of the npm package. The only module that
+//! imports `wasm_bindgen`, `js_sys` or `serde_wasm_bindgen`; everything it calls is plain Rust
+//! tested natively. Every error that crosses it is a thrown `Error` with a stable `code`, a
+//! `message` and, where they apply, `path` and `diagnostics` — never a panic.
+
+use crate::diagnostics::Diagnostic;
+use crate::engine::{Context, Engine as Core};
+use crate::synth::{PopulationSpec, generate};
+use crate::time;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// A thrown JS `Error` with `code` and optional extra properties.
+fn error(code: &str, message: &str, extra: &[(&str, JsValue)]) -> JsValue {
+    let e = js_sys::Error::new(message);
+    let obj: &JsValue = e.as_ref();
+    let _ = js_sys::Reflect::set(obj, &"code".into(), &code.into());
+    for (k, v) in extra {
+        let _ = js_sys::Reflect::set(obj, &(*k).into(), v);
+    }
+    e.into()
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| error("INTERNAL", &format!("cannot convert the result: {e}"), &[]))
+}
+
+fn diagnostics_error(code: &str, message: &str, diags: &[Diagnostic]) -> JsValue {
+    let list = to_js(&diags).unwrap_or(JsValue::NULL);
+    let path = diags.iter().find(|d| d.is_error()).map(|d| JsValue::from(d.path.as_str())).unwrap_or(JsValue::NULL);
+    error(code, message, &[("diagnostics", list), ("path", path)])
+}
+
+/// Rules as a JSON string or an object.
+fn rules_text(rules: &JsValue) -> Result<String, JsValue> {
+    if let Some(s) = rules.as_string() {
+        return Ok(s);
+    }
+    let v: serde_json::Value = serde_wasm_bindgen::from_value(rules.clone())
+        .map_err(|e| error("INVALID_RULES", &format!("rules must be a JSON string or an object: {e}"), &[]))?;
+    Ok(v.to_string())
+}
+
+/// `now` as an RFC 3339 string, epoch milliseconds or a `Date`.
+fn parse_now(v: &JsValue, tz: time::TimeZone) -> Result<i64, JsValue> {
+    if let Some(s) = v.as_string() {
+        return time::parse_datetime(&s, tz)
+            .map_err(|e| error("INVALID_OPTIONS", &format!("`now` \"{s}\": {e}"), &[("path", "now".into())]));
+    }
+    if let Some(n) = v.as_f64().filter(|n| n.is_finite()) {
+        return Ok(n as i64);
+    }
+    if let Some(d) = v.dyn_ref::<js_sys::Date>() {
+        let ms = d.get_time();
+        if ms.is_finite() {
+            return Ok(ms as i64);
+        }
+    }
+    Err(error(
+        "INVALID_OPTIONS",
+        "`now` is required: an RFC 3339 string (\"2026-11-25T10:00:00+08:00\"), epoch milliseconds or a Date",
+        &[("path", "now".into())],
+    ))
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() {
+        js_sys::Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// A compiled rule set. Compile once, decide many.
+#[wasm_bindgen]
+pub struct Engine {
+    core: Core,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Compiles rules (an object or a JSON string). Throws an `Error` with `code: "INVALID_RULES"`
+    /// and `diagnostics` (every problem, each `{code, severity, path, message}`).
+    pub fn compile(rules: &JsValue) -> Result<Engine, JsValue> {
+        let text = rules_text(rules)?;
+        Core::compile(&text)
+            .map(|core| Engine { core })
+            .map_err(|e| diagnostics_error(crate::engine::CompileError::CODE, &e.to_string(), &e.diagnostics))
+    }
+
+    /// Decides one client. `options`: `{ now, event?, trace? }`. Throws `INVALID_CLIENT` (with
+    /// `diagnostics` and `path`) for a bad record and `INVALID_OPTIONS` for bad options.
+    pub fn decide(&self, client: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+        let now = parse_now(&get(options, "now"), self.core.time_zone())?;
+        let ctx = Context { now, event: get(options, "event").as_string(), trace: get(options, "trace").is_truthy() };
+        let json: serde_json::Value = serde_wasm_bindgen::from_value(client.clone())
+            .map_err(|e| error("INVALID_CLIENT", &format!("the client must be a JSON object: {e}"), &[]))?;
+        let decision = self
+            .core
+            .decide_json(&json, &ctx)
+            .map_err(|e| diagnostics_error(crate::RecordError::CODE, &e.to_string(), &e.errors))?;
+        to_js(&decision)
+    }
+
+    /// `{ id, version, name, contentHash, fields: [{id, type, sensitive, purpose, unit?}] }`:
+    /// the privacy manifest lists every client field the rule set reads.
+    pub fn info(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.core.info())
+    }
+}
+
+/// Every diagnostic of a rule set (object or JSON string); never throws for bad rules.
+#[wasm_bindgen(js_name = validateRules)]
+pub fn validate_rules(rules: &JsValue) -> Result<JsValue, JsValue> {
+    let diags = match rules_text(rules) {
+        Ok(text) => crate::validate_rules(&text),
+        Err(_) => vec![Diagnostic::error("invalid-json", "", "rules must be a JSON string or an object")],
+    };
+    to_js(&diags)
+}
+
+/// Plain JsonLogic, as json-logic-js `apply`.
+#[wasm_bindgen(js_name = applyLogic)]
+pub fn apply_logic(rule: &JsValue, data: &JsValue) -> Result<JsValue, JsValue> {
+    let rule: serde_json::Value = serde_wasm_bindgen::from_value(rule.clone())
+        .map_err(|e| error("INVALID_LOGIC", &format!("the rule must be JSON: {e}"), &[]))?;
+    let data: serde_json::Value = if data.is_undefined() {
+        serde_json::Value::Null
+    } else {
+        serde_wasm_bindgen::from_value(data.clone())
+            .map_err(|e| error("INVALID_DATA", &format!("the data must be JSON: {e}"), &[]))?
+    };
+    match crate::logic::apply(&rule, &data) {
+        Ok(v) => to_js(&v),
+        Err(d) => Err(diagnostics_error("INVALID_LOGIC", "the rule does not compile", &d)),
+    }
+}
+
+/// The seeded synthetic population: `size` clients, the same on every runtime for the same
+/// `seed` and `now` (default 2026-11-25T10:00:00+08:00).
+#[wasm_bindgen(js_name = generatePopulation)]
+pub fn generate_population(size: u32, seed: f64, now: &JsValue) -> Result<JsValue, JsValue> {
+    let now = if now.is_undefined() || now.is_null() {
+        time::parse_datetime("2026-11-25T10:00:00+08:00", time::TimeZone::SHANGHAI).unwrap_or(0)
+    } else {
+        parse_now(now, time::TimeZone::SHANGHAI)?
+    };
+    if !(0.0..=9_007_199_254_740_991.0).contains(&seed) {
+        return Err(error("INVALID_OPTIONS", "`seed` must be a non-negative integer", &[("path", "seed".into())]));
+    }
+    to_js(&generate(&PopulationSpec { size: size as usize, seed: seed as u64, now }))
+}
+
+/// The package version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The rule schema version this engine reads.
+#[wasm_bindgen(js_name = schemaVersion)]
+pub fn schema_version() -> u32 {
+    crate::schema::SCHEMA_VERSION
+}

@@ -1,0 +1,101 @@
+// The package's JavaScript API in Node: import and require, thrown errors with codes, the
+// privacy manifest, plain JsonLogic, the seeded population.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import * as esm from '../../pkg/node/index.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const rules = JSON.parse(readFileSync(join(root, 'rules', 'internet-branch.json'), 'utf8'));
+const require = createRequire(import.meta.url);
+const now = '2026-11-25T10:00:00+08:00';
+
+test('import and require expose the same API', () => {
+  const cjs = require('../../pkg/node/clientseg.js');
+  for (const name of ['Engine', 'validateRules', 'applyLogic', 'generatePopulation', 'version', 'schemaVersion']) {
+    assert.equal(typeof esm[name], 'function', name);
+    assert.equal(cjs[name], esm[name], name);
+  }
+  assert.equal(esm.schemaVersion(), 1);
+  assert.match(esm.version(), /^\d+\.\d+\.\d+/);
+});
+
+test('decide returns the decision with reasons and an explanation', () => {
+  const engine = esm.Engine.compile(rules);
+  const client = {
+    id: 'c0000042', registered_at: '2026-11-01T09:00:00+08:00', applied_at: '2026-11-02T09:00:00+08:00',
+    account_opened_at: '2026-11-03T09:00:00+08:00', logins_30d: 9, consent_push: true, personalised_ok: true,
+  };
+  const d = engine.decide(client, { now, trace: true });
+  assert.equal(d.clientId, 'c0000042');
+  assert.equal(d.primaryLayer, 'high_potential_new');
+  assert.ok(d.actions.length >= 1);
+  assert.ok(d.notChosen.every((r) => typeof r.reason === 'string' && r.message.zh && r.message.en));
+  assert.ok(d.explanation.en.startsWith('Client c0000042 is in layer'));
+  assert.ok(Array.isArray(d.trace) && d.trace.length > 0);
+  // `now` as epoch milliseconds or a Date gives the same decision.
+  const ms = Date.parse(now);
+  assert.deepEqual(engine.decide(client, { now: ms }).actions, d.actions);
+  assert.deepEqual(engine.decide(client, { now: new Date(ms) }).actions, d.actions);
+});
+
+test('invalid rules throw an Error with code and every diagnostic', () => {
+  const bad = structuredClone(rules);
+  bad.tags[0].wehn = true;
+  bad.tags[1].when = { '>=': [{ var: 'aum_cny' }, 1] };
+  assert.throws(() => esm.Engine.compile(bad), (e) => {
+    assert.ok(e instanceof Error);
+    assert.equal(e.code, 'INVALID_RULES');
+    const codes = e.diagnostics.map((d) => d.code);
+    assert.ok(codes.includes('unknown-key'), codes.join());
+    assert.equal(typeof e.path, 'string');
+    return true;
+  });
+  assert.throws(() => esm.Engine.compile('{ not json'), (e) => e.code === 'INVALID_RULES' && /line 1/.test(e.diagnostics[0].message));
+  const diags = esm.validateRules('[[[[');
+  assert.equal(diags[0].code, 'invalid-json');
+  assert.deepEqual(esm.validateRules(rules), []);
+});
+
+test('bad clients and options throw coded errors; the engine keeps working', () => {
+  const engine = esm.Engine.compile(rules);
+  assert.throws(() => engine.decide({ id: 'c1', aum: 'lots' }, { now }), (e) => {
+    assert.equal(e.code, 'INVALID_CLIENT');
+    assert.equal(e.path, '/aum');
+    assert.equal(e.diagnostics[0].code, 'wrong-type');
+    return true;
+  });
+  assert.throws(() => engine.decide({ id: 'c1' }, {}), (e) => e.code === 'INVALID_OPTIONS' && e.path === 'now');
+  assert.throws(() => engine.decide({ id: 'c1' }, { now: '2026-13-01' }), (e) => e.code === 'INVALID_OPTIONS');
+  assert.throws(() => engine.decide(42, { now }), (e) => e.code === 'INVALID_CLIENT');
+  assert.equal(engine.decide({ id: 'c1' }, { now }).clientId, 'c1');
+});
+
+test('info is the privacy manifest', () => {
+  const info = esm.Engine.compile(rules).info();
+  assert.equal(info.id, 'internet-branch');
+  assert.match(info.contentHash, /^sha256:[0-9a-f]{64}$/);
+  assert.deepEqual(info.fields.map((f) => f.id), rules.fields.map((f) => f.id));
+  assert.ok(info.fields.every((f) => typeof f.purpose === 'string' && typeof f.sensitive === 'boolean'));
+  // The hash is of the canonical document: a JSON string with other spacing hashes the same.
+  assert.equal(esm.Engine.compile(JSON.stringify(rules, null, 2)).info().contentHash, info.contentHash);
+});
+
+test('applyLogic is plain JsonLogic', () => {
+  assert.equal(esm.applyLogic({ '<': [{ var: 'age' }, 30] }, { age: 25 }), true);
+  assert.equal(esm.applyLogic({ cat: ['ice', 'cream'] }), 'icecream');
+  assert.throws(() => esm.applyLogic({ nope: [1] }, {}), (e) => e.code === 'INVALID_LOGIC');
+});
+
+test('generatePopulation is seeded and deterministic', () => {
+  const a = esm.generatePopulation(50, 42);
+  const b = esm.generatePopulation(50, 42);
+  assert.equal(a.length, 50);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(esm.generatePopulation(50, 43), a);
+  const engine = esm.Engine.compile(rules);
+  for (const c of a) assert.equal(engine.decide(c, { now }).clientId, c.id);
+});
