@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod batch;
 pub mod block;
 pub mod client;
 pub mod compile;
@@ -28,6 +29,7 @@ pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use batch::BatchResult;
 pub use client::RecordError;
 pub use decision::Decision;
 pub use diagnostics::{Diagnostic, Severity};

@@ -103,6 +103,46 @@ impl Engine {
         to_js(&decision)
     }
 
+    /// Decides many clients in one call. `input`: NDJSON as a `Uint8Array` or string, or an
+    /// array of client objects; `options`: `{ now, event? }`. Returns
+    /// `{ count, clientIds, primaryLayer: Int32Array, actionOffsets: Uint32Array,
+    /// actions: Uint16Array, layerIds, actionIds, errors: [{line, clientId, errors}] }`: record
+    /// `k`'s actions are `actions.subarray(actionOffsets[k], actionOffsets[k + 1])`, best first.
+    /// A bad record is listed in `errors` with its line; the others are still decided.
+    #[wasm_bindgen(js_name = decideBatch)]
+    pub fn decide_batch(&self, input: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+        let now = parse_now(&get(options, "now"), self.core.time_zone())?;
+        let ctx = Context { now, event: get(options, "event").as_string(), trace: false };
+        let out = if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
+            self.core.decide_ndjson(&bytes.to_vec(), &ctx)
+        } else if let Some(text) = input.as_string() {
+            self.core.decide_ndjson(text.as_bytes(), &ctx)
+        } else if js_sys::Array::is_array(input) {
+            let records: Vec<serde_json::Value> = serde_wasm_bindgen::from_value(input.clone())
+                .map_err(|e| error("INVALID_INPUT", &format!("the records must be JSON objects: {e}"), &[]))?;
+            self.core.decide_records(&records, &ctx)
+        } else {
+            return Err(error(
+                "INVALID_INPUT",
+                "decideBatch takes NDJSON (a Uint8Array or a string) or an array of client objects",
+                &[],
+            ));
+        };
+        let result = js_sys::Object::new();
+        let set = |k: &str, v: JsValue| {
+            let _ = js_sys::Reflect::set(&result, &k.into(), &v);
+        };
+        set("count", JsValue::from(out.client_ids.len() as u32));
+        set("clientIds", to_js(&out.client_ids)?);
+        set("primaryLayer", js_sys::Int32Array::from(&out.primary_layer[..]).into());
+        set("actionOffsets", js_sys::Uint32Array::from(&out.action_offsets[..]).into());
+        set("actions", js_sys::Uint16Array::from(&out.actions[..]).into());
+        set("layerIds", to_js(&out.layer_ids)?);
+        set("actionIds", to_js(&out.action_ids)?);
+        set("errors", to_js(&out.errors)?);
+        Ok(result.into())
+    }
+
     /// `{ id, version, name, contentHash, fields: [{id, type, sensitive, purpose, unit?}] }`:
     /// the privacy manifest lists every client field the rule set reads.
     pub fn info(&self) -> Result<JsValue, JsValue> {

@@ -99,3 +99,30 @@ test('generatePopulation is seeded and deterministic', () => {
   const engine = esm.Engine.compile(rules);
   for (const c of a) assert.equal(engine.decide(c, { now }).clientId, c.id);
 });
+
+test('decideBatch decides NDJSON in one call, with compact results and per-line errors', () => {
+  const engine = esm.Engine.compile(rules);
+  const clients = esm.generatePopulation(300, 7);
+  const lines = clients.map((c) => JSON.stringify(c));
+  lines[5] = '{"id": "broken",';
+  lines[9] = JSON.stringify({ ...clients[9], aum: 'lots' });
+  const bytes = new TextEncoder().encode(lines.join('\n'));
+  const out = engine.decideBatch(bytes, { now });
+  assert.equal(out.count, 298);
+  assert.ok(out.primaryLayer instanceof Int32Array && out.actions instanceof Uint16Array);
+  assert.equal(out.actionOffsets.length, out.count + 1);
+  assert.deepEqual(out.errors.map((e) => [e.line, e.errors[0].code]), [[6, 'invalid-json'], [10, 'wrong-type']]);
+  // Each record's compact decision equals its single decision.
+  const byId = new Map(clients.map((c) => [c.id, c]));
+  for (let k = 0; k < out.count; k++) {
+    const single = engine.decide(byId.get(out.clientIds[k]), { now });
+    const layer = out.primaryLayer[k] < 0 ? null : out.layerIds[out.primaryLayer[k]];
+    assert.equal(layer, single.primaryLayer);
+    const acts = Array.from(out.actions.subarray(out.actionOffsets[k], out.actionOffsets[k + 1]), (a) => out.actionIds[a]);
+    assert.deepEqual(acts, single.actions.map((a) => a.id));
+  }
+  // The same as a string, and as an array of objects.
+  assert.deepEqual(engine.decideBatch(lines.join('\n'), { now }).clientIds, out.clientIds);
+  assert.equal(engine.decideBatch(clients, { now }).count, 300);
+  assert.throws(() => engine.decideBatch(42, { now }), (e) => e.code === 'INVALID_INPUT');
+});

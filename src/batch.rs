@@ -1,0 +1,118 @@
+//! Batches: many clients decided in one call, with a compact result. The input crosses the
+//! boundary once (NDJSON bytes, or a list of JSON records); the output is indices into the
+//! rule set's id tables, not one object per client. A bad record is reported with its line and
+//! the rest are still decided.
+
+use crate::block::BlockScratch;
+use crate::client::RecordError;
+use crate::diagnostics::Diagnostic;
+use crate::engine::{Context, Engine};
+use crate::record::Record;
+use serde::Serialize;
+
+/// Records read and decided per step: bounds memory for million-client inputs.
+const CHUNK: usize = 4096;
+
+/// Decisions of a batch, compactly: record `k` (in input order, bad records skipped) has
+/// primary layer `primary_layer[k]` (an index into `layer_ids`, -1 for none) and chosen actions
+/// `actions[action_offsets[k]..action_offsets[k + 1]]` (indices into `action_ids`, best first).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchResult {
+    pub client_ids: Vec<String>,
+    pub primary_layer: Vec<i32>,
+    pub action_offsets: Vec<u32>,
+    pub actions: Vec<u16>,
+    pub layer_ids: Vec<String>,
+    pub action_ids: Vec<String>,
+    /// Records that could not be decided, with their 1-based line number.
+    pub errors: Vec<RecordError>,
+}
+
+impl BatchResult {
+    fn new(engine: &Engine) -> BatchResult {
+        BatchResult {
+            action_offsets: vec![0],
+            layer_ids: engine.layer_ids().map(String::from).collect(),
+            action_ids: engine.action_ids().map(String::from).collect(),
+            ..BatchResult::default()
+        }
+    }
+}
+
+impl Engine {
+    /// Decides every line of NDJSON input (blank lines are skipped).
+    pub fn decide_ndjson(&self, input: &[u8], ctx: &Context) -> BatchResult {
+        let mut out = BatchResult::new(self);
+        let mut scratch = BlockScratch::default();
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for (i, line) in input.split(|b| *b == b'\n').enumerate() {
+            let line_no = i + 1;
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            // Text first, then the same JSON parser as everywhere else (one parser in the .wasm).
+            let parsed = std::str::from_utf8(line)
+                .map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1))
+                .and_then(|text| {
+                    serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
+                        format!("invalid JSON at column {}: {}", e.column(), strip_position(&e.to_string()))
+                    })
+                });
+            match parsed {
+                Ok(v) => self.push_record(&v, line_no, &mut chunk, &mut out),
+                Err(message) => out.errors.push(RecordError {
+                    client_id: None,
+                    line: Some(line_no),
+                    errors: vec![Diagnostic::error("invalid-json", "", message)],
+                }),
+            }
+            if chunk.len() == CHUNK {
+                self.flush(&mut chunk, ctx, &mut scratch, &mut out);
+            }
+        }
+        self.flush(&mut chunk, ctx, &mut scratch, &mut out);
+        out
+    }
+
+    /// Decides a list of JSON records; an error's `line` is the record's 1-based position.
+    pub fn decide_records(&self, records: &[serde_json::Value], ctx: &Context) -> BatchResult {
+        let mut out = BatchResult::new(self);
+        let mut scratch = BlockScratch::default();
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for (i, v) in records.iter().enumerate() {
+            self.push_record(v, i + 1, &mut chunk, &mut out);
+            if chunk.len() == CHUNK {
+                self.flush(&mut chunk, ctx, &mut scratch, &mut out);
+            }
+        }
+        self.flush(&mut chunk, ctx, &mut scratch, &mut out);
+        out
+    }
+
+    fn push_record(&self, v: &serde_json::Value, line: usize, chunk: &mut Vec<Record>, out: &mut BatchResult) {
+        match self.read_client(v) {
+            Ok(r) => chunk.push(r),
+            Err(mut e) => {
+                e.line = Some(line);
+                out.errors.push(e);
+            }
+        }
+    }
+
+    fn flush(&self, chunk: &mut Vec<Record>, ctx: &Context, scratch: &mut BlockScratch, out: &mut BatchResult) {
+        self.evaluate_all(chunk, ctx, scratch, |i, ev| {
+            out.client_ids.push(chunk[i].id.to_string());
+            out.primary_layer.push(ev.primary.map_or(-1, i32::from));
+            out.actions.extend_from_slice(&ev.chosen);
+            out.action_offsets.push(out.actions.len() as u32);
+        });
+        chunk.clear();
+    }
+}
+
+/// serde_json's message without its "at line 1 column N" suffix (each NDJSON line is line 1).
+fn strip_position(msg: &str) -> &str {
+    msg.find(" at line ").map_or(msg, |i| &msg[..i])
+}
