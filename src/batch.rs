@@ -52,21 +52,23 @@ impl Engine {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            // Text first, then the same JSON parser as everywhere else (one parser in the .wasm).
-            let parsed = std::str::from_utf8(line)
-                .map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1))
-                .and_then(|text| {
-                    serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
-                        format!("invalid JSON at column {}: {}", e.column(), strip_position(&e.to_string()))
-                    })
-                });
-            match parsed {
-                Ok(v) => self.push_record(&v, line_no, &mut chunk, &mut out),
-                Err(message) => out.errors.push(RecordError {
+            let read = std::str::from_utf8(line)
+                .map_err(|e| RecordError {
                     client_id: None,
-                    line: Some(line_no),
-                    errors: vec![Diagnostic::error("invalid-json", "", message)],
-                }),
+                    line: None,
+                    errors: vec![Diagnostic::error(
+                        "invalid-json",
+                        "",
+                        format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1),
+                    )],
+                })
+                .and_then(|text| self.read_client_text(text));
+            match read {
+                Ok(r) => chunk.push(r),
+                Err(mut e) => {
+                    e.line = Some(line_no);
+                    out.errors.push(e);
+                }
             }
             if chunk.len() == CHUNK {
                 self.flush(&mut chunk, ctx, &mut scratch, &mut out);
@@ -110,9 +112,4 @@ impl Engine {
         });
         chunk.clear();
     }
-}
-
-/// serde_json's message without its "at line 1 column N" suffix (each NDJSON line is line 1).
-fn strip_position(msg: &str) -> &str {
-    msg.find(" at line ").map_or(msg, |i| &msg[..i])
 }

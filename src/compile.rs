@@ -10,7 +10,6 @@ use crate::logic::ir::{Expr, Lit};
 use crate::schema::{Channel, ConsentSource, RuleSet, SuppressionScope};
 use crate::time::{self, MS_PER_DAY};
 use serde_json::Value;
-use std::collections::HashMap;
 
 fn days_ms(d: f64) -> i64 {
     (d * MS_PER_DAY as f64) as i64
@@ -197,6 +196,7 @@ pub fn compile(rules: &RuleSet, doc: &Value) -> Result<Engine, CompileError> {
             })
             .collect(),
         enums,
+        field_slots: slots(rules.fields.iter().map(|f| &f.id)),
         event_slots: slots(rules.events.iter().map(|e| &e.id)),
         events: syms.events.iter().map(|e| EventDef { id: e.name.clone(), props: e.props.clone() }).collect(),
         tags,
@@ -217,7 +217,7 @@ pub fn compile(rules: &RuleSet, doc: &Value) -> Result<Engine, CompileError> {
     })
 }
 
-fn slots<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, u16> {
+fn slots<'a>(ids: impl Iterator<Item = &'a String>) -> Slots {
     ids.enumerate().map(|(i, id)| (id.clone(), i as u16)).collect()
 }
 

@@ -175,6 +175,29 @@ pub struct SuitabilityDef {
     pub max_risk: Vec<u16>,
 }
 
+/// FNV-1a for the id → slot maps: record reading looks up every key of every record, and the
+/// keys are short, where SipHash's setup dominates. (Keys come from the rule set, not from the
+/// records being read, so hash flooding is not a concern.)
+#[derive(Default, Clone, Copy)]
+pub struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Id → slot.
+pub type Slots = HashMap<String, u16, std::hash::BuildHasherDefault<FnvHasher>>;
+
 /// A compiled rule set. Immutable and `Send + Sync`: compile once, share, decide many.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -183,9 +206,11 @@ pub struct Engine {
     pub(crate) name: Names,
     pub(crate) tz: TimeZone,
     pub(crate) fields: Vec<FieldDef>,
+    /// Field id → slot, for reading records.
+    pub(crate) field_slots: Slots,
     pub(crate) enums: Vec<Box<[Box<str>]>>,
     pub(crate) events: Vec<EventDef>,
-    pub(crate) event_slots: HashMap<String, u16>,
+    pub(crate) event_slots: Slots,
     pub(crate) tags: Vec<TagDef>,
     pub(crate) tag_order: Vec<u16>,
     pub(crate) tiers: Vec<Box<[Box<str>]>>,
@@ -194,7 +219,7 @@ pub struct Engine {
     pub(crate) default_layer: Option<u16>,
     pub(crate) sops: Vec<SopDef>,
     pub(crate) actions: Vec<ActionDef>,
-    pub(crate) action_slots: HashMap<String, u16>,
+    pub(crate) action_slots: Slots,
     pub(crate) policy: PolicyDef,
     pub(crate) consent: [ConsentDef; 6],
     pub(crate) personalisation: Option<u16>,

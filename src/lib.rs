@@ -16,6 +16,7 @@ pub mod decision;
 pub mod diagnostics;
 pub mod engine;
 pub mod evaluate;
+pub mod fastread;
 pub mod hash;
 pub mod logic;
 pub mod parse;

@@ -1,0 +1,81 @@
+//! The one-pass reader (JSON text → record) must agree with the full reader (JSON tree →
+//! record) on every input: the same record, or the same errors.
+
+use clientseg::synth::{PopulationSpec, generate_ndjson};
+use clientseg::{Engine, time};
+
+fn engine() -> Engine {
+    Engine::compile(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/internet-branch.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+fn full(engine: &Engine, text: &str) -> Result<clientseg::record::Record, Vec<(String, String)>> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v) => {
+            engine.read_client(&v).map_err(|e| e.errors.iter().map(|d| (d.code.to_string(), d.path.clone())).collect())
+        }
+        Err(_) => Err(vec![("invalid-json".into(), String::new())]),
+    }
+}
+
+fn fast(engine: &Engine, text: &str) -> Result<clientseg::record::Record, Vec<(String, String)>> {
+    engine.read_client_text(text).map_err(|e| e.errors.iter().map(|d| (d.code.to_string(), d.path.clone())).collect())
+}
+
+#[test]
+fn both_readers_agree_on_the_synthetic_population() {
+    let engine = engine();
+    let now = time::parse_datetime("2026-11-25T10:00:00+08:00", engine.time_zone()).unwrap();
+    let ndjson = generate_ndjson(&PopulationSpec { size: 3_000, seed: 5, now });
+    for line in ndjson.lines() {
+        assert!(engine.read_client_fast(line).is_some(), "the one-pass reader must handle every valid record: {line}");
+        assert_eq!(fast(&engine, line), full(&engine, line), "{line}");
+    }
+}
+
+#[test]
+fn both_readers_agree_on_tricky_records() {
+    let engine = engine();
+    let cases = [
+        r#"{"id":"a"}"#,
+        r#"  {"id" : "a" , "aum" : 1e3 }  "#,
+        r#"{"id":"esc\"aped\\\/\u00e9\ud83d\ude00\n","acquisition_channel":"x"}"#,
+        r#"{"id":"a","aum":-0,"cash_balance":-0.0,"trades_90d":12345678901234567890}"#,
+        r#"{"id":"a","aum":1e400}"#,
+        r#"{"id":"a","aum":"12"}"#,
+        r#"{"id":"a","trades_90d":1.5}"#,
+        r#"{"id":"a","trades_90d":2.0}"#,
+        r#"{"id":"a","risk_class":"C9"}"#,
+        r#"{"id":"a","risk_class":"C3","risk_assessed_at":"2026-02-30"}"#,
+        r#"{"id":"a","holdings":["fund","wm"],"holdings":["stock"]}"#,
+        r#"{"id":"a","holdings":["fund",1]}"#,
+        r#"{"id":"a","consent_push":1}"#,
+        r#"{"id":"a","aum":null,"consent_sms":true}"#,
+        r#"{"id":"a","unknown":{"deep":[1,{"x":[true,null,"s\u0041"]}]},"aum":5}"#,
+        r#"{"id":"a","unknown":{"deep":[1,}}"#,
+        r#"{"id":42}"#,
+        r#"{"id":""}"#,
+        r#"{"aum":1}"#,
+        r#"[1,2]"#,
+        r#"{"id":"a"} trailing"#,
+        r#"{"id":"a","events":[{"type":"deposit","at":"2026-11-01","amount":5000},{"at":"2026-10-01T08:00:00Z","type":"login"}]}"#,
+        r#"{"id":"a","events":[{"type":"deposit","at":"2026-11-01","amount":"5000"}]}"#,
+        r#"{"id":"a","events":[{"type":"undeclared","nested":{"x":1}},{"type":"login","at":"2026-11-02"}]}"#,
+        r#"{"id":"a","events":[{"at":"2026-11-01"}]}"#,
+        r#"{"id":"a","events":null,"contacts":null}"#,
+        r#"{"id":"a","events":{}}"#,
+        r#"{"id":"a","contacts":[{"action":"winback_benefit_sms","channel":"sms","at":"2026-11-20T10:00:00+08:00","outcome":"rejected"},{"channel":"push","at":"2026-11-21"}]}"#,
+        r#"{"id":"a","contacts":[{"channel":"fax","at":"2026-11-21"}]}"#,
+        r#"{"id":"a","contacts":[{"channel":"push","at":"2026-11-21","outcome":"ignored"}]}"#,
+        r#"{"id":"a","contacts":[{"channel":"push","at":"2026-11-21","outcome":3,"action":7}]}"#,
+        "{\"id\":\"a\",\"acquisition_channel\":\"tab\there\"}",
+        r#"{"id":"a","acquisition_channel":"\ud800"}"#,
+        r#"{"id":"a",}"#,
+        r#""#,
+    ];
+    for text in cases {
+        assert_eq!(fast(&engine, text), full(&engine, text), "{text}");
+    }
+}
