@@ -50,6 +50,16 @@ enum Scalar<'a> {
     Str(Cow<'a, str>),
 }
 
+/// The members of a flat JSON object, in order.
+struct Members<'a>(Vec<(Cow<'a, str>, Scalar<'a>)>);
+
+impl<'a> Members<'a> {
+    /// The value of `key`; the last occurrence wins, as when the object is read into a map.
+    fn get(&self, key: &str) -> Option<&Scalar<'a>> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
 struct Reader<'a, 'e> {
     /// The text (for slicing: it is valid UTF-8 and we only cut at ASCII bytes) and its bytes.
     t: &'a str,
@@ -357,11 +367,22 @@ impl<'a> Reader<'a, '_> {
         })
     }
 
-    /// Scalar members of an object, for events and contacts (nested values: give up).
-    fn members(&mut self) -> Option<Vec<(Cow<'a, str>, Scalar<'a>)>> {
+    /// `null` or a list of flat objects (events, contacts): `each` turns one object's members into
+    /// an item (`Some(None)` skips it). Nested values: give up.
+    fn object_list<T>(&mut self, mut each: impl FnMut(&Members<'a>) -> Option<Option<T>>) -> Option<Vec<T>> {
+        if self.peek()? == b'n' {
+            return self.lit(b"null").map(|_| Vec::new());
+        }
         let mut out = Vec::new();
-        self.object(|r, key| {
-            out.push((key, r.scalar()?));
+        self.array(|r| {
+            let mut members = Members(Vec::new());
+            r.object(|r, key| {
+                members.0.push((key, r.scalar()?));
+                Some(())
+            })?;
+            if let Some(item) = each(&members)? {
+                out.push(item);
+            }
             Some(())
         })?;
         Some(out)
@@ -369,16 +390,11 @@ impl<'a> Reader<'a, '_> {
 
     fn events(&mut self) -> Option<Vec<Event>> {
         let e = self.engine;
-        if self.peek()? == b'n' {
-            return self.lit(b"null").map(|_| Vec::new());
-        }
-        let mut out = Vec::new();
-        self.array(|r| {
-            let m = r.members()?;
-            // The last occurrence of a key wins, as when the object is read into a map.
-            let get = |k: &str| m.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v);
+        self.object_list(|m| {
+            let get = |k: &str| m.get(k);
             let Some(Scalar::Str(ty)) = get("type") else { return None };
-            let Some(&event_type) = e.event_slots.get(&**ty) else { return Some(()) };
+            // Undeclared event types are not read.
+            let Some(&event_type) = e.event_slots.get(&**ty) else { return Some(None) };
             let Some(Scalar::Str(at)) = get("at") else { return None };
             let at = time::parse_datetime(at, e.tz).ok()?;
             let def = &e.events[event_type as usize];
@@ -392,21 +408,14 @@ impl<'a> Reader<'a, '_> {
                     _ => return None,
                 });
             }
-            out.push(Event { event_type, at, props: props.into() });
-            Some(())
-        })?;
-        Some(out)
+            Some(Some(Event { event_type, at, props: props.into() }))
+        })
     }
 
     fn contacts(&mut self) -> Option<Vec<Contact>> {
         let e = self.engine;
-        if self.peek()? == b'n' {
-            return self.lit(b"null").map(|_| Vec::new());
-        }
-        let mut out = Vec::new();
-        self.array(|r| {
-            let m = r.members()?;
-            let get = |k: &str| m.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v);
+        self.object_list(|m| {
+            let get = |k: &str| m.get(k);
             let Some(Scalar::Str(ch)) = get("channel") else { return None };
             let channel = Channel::parse(ch)?;
             let outcome = match get("outcome") {
@@ -421,9 +430,7 @@ impl<'a> Reader<'a, '_> {
                 Some(Scalar::Str(a)) => e.action_slots.get(&**a).copied(),
                 _ => None,
             };
-            out.push(Contact { action, channel, at, outcome });
-            Some(())
-        })?;
-        Some(out)
+            Some(Some(Contact { action, channel, at, outcome }))
+        })
     }
 }
