@@ -172,6 +172,15 @@ impl<'a> Reader<'a, '_> {
         Some(v)
     }
 
+    /// Consumes a run of ASCII digits; returns how many.
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
     /// A number with serde_json's semantics: integers that fit i64/u64 are read as integers first.
     fn number(&mut self) -> Option<f64> {
         self.ws();
@@ -182,9 +191,7 @@ impl<'a> Reader<'a, '_> {
         match self.s.get(self.i)? {
             b'0' => self.i += 1,
             b'1'..=b'9' => {
-                while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
-                    self.i += 1;
-                }
+                self.digits();
             }
             _ => return None,
         }
@@ -192,11 +199,7 @@ impl<'a> Reader<'a, '_> {
         if self.s.get(self.i) == Some(&b'.') {
             integer = false;
             self.i += 1;
-            let d = self.i;
-            while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
-                self.i += 1;
-            }
-            if self.i == d {
+            if self.digits() == 0 {
                 return None;
             }
         }
@@ -206,11 +209,7 @@ impl<'a> Reader<'a, '_> {
             if matches!(self.s.get(self.i), Some(b'+' | b'-')) {
                 self.i += 1;
             }
-            let d = self.i;
-            while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
-                self.i += 1;
-            }
-            if self.i == d {
+            if self.digits() == 0 {
                 return None;
             }
         }
