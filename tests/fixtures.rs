@@ -1,151 +1,58 @@
-//! Runs every `tests/fixtures/*.json` case: `{description, rules, now, client, expected}`.
+//! Runs every `tests/fixtures/*.json` case natively: `{description, rules, now, client, expected}`.
 //!
-//! The same files run against the npm package in Node and the browser, so the format is plain
-//! JSON and the comparison rules are simple (see `tests/fixtures/README.md`):
-//! - `rules`: an inline rule set, or the name of a pack in `rules/` (`"internet-branch"`);
-//! - optional `event` (the triggering event type) and `trace` (boolean);
-//! - `expected` is matched against a view of the decision — `tags`, `primaryLayer`, `layers`,
-//!   `actions` (chosen, in rank order), `reasons` (`{actionId: reason}` of the candidates not
-//!   chosen), `controlGroups`, `explanation` — objects by the keys the fixture lists, arrays
-//!   element by element with equal length, numbers within 1e-9;
-//! - or `expected.diagnostics` (the rule set must fail to compile with these `{code, path}`), or
-//!   `expected.recordErrors` (the client must be rejected with these `{code, path}`).
+//! The same files run as wasm in Node and Chromium (`tests/wasm_fixtures.rs`, through the same
+//! checker, `tests/support/fixture_check.rs`) and against the npm package (`tests/node/`), so the
+//! format is plain JSON and the comparison rules are simple (see `tests/fixtures/README.md`).
 
-use clientseg::{Context, Engine};
-use serde_json::{Map, Value, json};
+#[path = "support/fixture_check.rs"]
+mod fixture_check;
+#[path = "support/fixture_list.rs"]
+mod fixture_list;
+
 use std::path::Path;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `expected` matches `actual` when every key it lists matches (see the module docs).
-fn matches(expected: &Value, actual: &Value, path: &str, errs: &mut Vec<String>) {
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            for (k, ev) in e {
-                let p = format!("{path}/{k}");
-                match a.get(k) {
-                    Some(av) => matches(ev, av, &p, errs),
-                    None if ev.is_null() => {}
-                    None => errs.push(format!("{p}: expected {ev}, missing")),
-                }
-            }
-        }
-        (Value::Array(e), Value::Array(a)) => {
-            if e.len() != a.len() {
-                errs.push(format!("{path}: expected {} items {expected}, got {} {actual}", e.len(), a.len()));
-                return;
-            }
-            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
-                matches(ev, av, &format!("{path}/{i}"), errs);
-            }
-        }
-        (Value::Number(e), Value::Number(a)) => {
-            let (x, y) = (e.as_f64().unwrap_or(f64::NAN), a.as_f64().unwrap_or(f64::NAN));
-            if (x - y).abs() > 1e-9 * x.abs().max(1.0) {
-                errs.push(format!("{path}: expected {x}, got {y}"));
-            }
-        }
-        (e, a) if e == a => {}
-        (e, a) => errs.push(format!("{path}: expected {e}, got {a}")),
-    }
-}
-
-/// The fixture view of a decision.
-fn view(d: &clientseg::Decision) -> Value {
-    let v = serde_json::to_value(d).unwrap();
-    let mut reasons = Map::new();
-    for r in v["notChosen"].as_array().unwrap() {
-        reasons.insert(r["id"].as_str().unwrap().to_string(), r["reason"].clone());
-    }
-    json!({
-        "tags": v["tags"],
-        "primaryLayer": v["primaryLayer"],
-        "layers": v["layers"],
-        "actions": v["actions"],
-        "reasons": reasons,
-        "controlGroups": v["controlGroups"],
-        "explanation": v["explanation"],
-        "trace": v.get("trace").cloned().unwrap_or(Value::Null),
-    })
-}
-
-fn diag_view(diags: &[clientseg::Diagnostic]) -> Value {
-    serde_json::to_value(diags).unwrap()
-}
-
-fn run_case(file: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
-    let case: Value = serde_json::from_str(&text).map_err(|e| format!("invalid fixture JSON: {e}"))?;
-    let rules_text = match &case["rules"] {
-        Value::String(name) => std::fs::read_to_string(root().join("rules").join(format!("{name}.json")))
-            .map_err(|e| format!("rule pack {name}: {e}"))?,
-        other => other.to_string(),
-    };
-    let expected = &case["expected"];
-    let engine = match Engine::compile(&rules_text) {
-        Ok(e) => e,
-        Err(err) => {
-            let Some(want) = expected.get("diagnostics") else {
-                return Err(format!("rules do not compile: {:?}", err.diagnostics));
-            };
-            let mut errs = Vec::new();
-            matches(want, &diag_view(&err.diagnostics), "/diagnostics", &mut errs);
-            return if errs.is_empty() { Ok(()) } else { Err(errs.join("\n")) };
-        }
-    };
-    if let Some(want) = expected.get("diagnostics") {
-        let mut errs = Vec::new();
-        matches(want, &diag_view(engine.warnings()), "/diagnostics", &mut errs);
-        return if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("rules compiled; warnings differ: {}", errs.join("\n")))
-        };
-    }
-    let now_s = case["now"].as_str().ok_or("`now` is required")?;
-    let now = clientseg::time::parse_datetime(now_s, engine.time_zone())?;
-    let ctx = Context {
-        now,
-        event: case["event"].as_str().map(String::from),
-        trace: case["trace"].as_bool().unwrap_or(false),
-    };
-    let mut errs = Vec::new();
-    match (engine.decide_json(&case["client"], &ctx), expected.get("recordErrors")) {
-        (Ok(d), None) => matches(expected, &view(&d), "", &mut errs),
-        (Ok(d), Some(_)) => {
-            errs.push(format!("the client was accepted: {}", serde_json::to_string(&view(&d)).unwrap()))
-        }
-        (Err(e), Some(want)) => matches(want, &diag_view(&e.errors), "/recordErrors", &mut errs),
-        (Err(e), None) => errs.push(format!("the client was rejected: {e}")),
-    }
-    if errs.is_empty() { Ok(()) } else { Err(errs.join("\n")) }
-}
-
-#[test]
-fn every_fixture_case_passes() {
+fn fixture_files() -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(root().join("tests/fixtures"))
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    let mut failures = Vec::new();
-    for f in &files {
-        if let Err(e) = run_case(f) {
-            let text = std::fs::read_to_string(f).unwrap_or_default();
-            let desc =
-                serde_json::from_str::<Value>(&text).ok().and_then(|v| v["description"].as_str().map(String::from));
-            failures.push(format!(
-                "{} ({}):\n  {}",
-                f.file_name().unwrap().to_string_lossy(),
-                desc.unwrap_or_default(),
-                e.replace('\n', "\n  ")
-            ));
-        }
-    }
-    println!("fixtures: {} passed, {} failed", files.len() - failures.len(), failures.len());
+    files
+}
+
+#[test]
+fn every_fixture_case_passes() {
+    let files = fixture_files();
+    let cases: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (f.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(f).unwrap()))
+        .collect();
+    let pack = |name: &str| {
+        std::fs::read_to_string(root().join("rules").join(format!("{name}.json"))).map_err(|e| e.to_string())
+    };
+    let (passed, failures) = fixture_check::run_all(cases.iter().map(|(n, t)| (n.as_str(), t.as_str())), &pack);
+    println!("fixtures: {} passed, {} failed", passed, failures.len());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(files.len() >= 40, "at least 40 fixture cases are required, found {}", files.len());
+}
+
+/// The wasm tests run the cases embedded by `tests/support/fixture_list.rs`: it must name every
+/// file, and embed the packs the cases refer to.
+#[test]
+fn the_embedded_list_names_every_fixture_file() {
+    let on_disk: Vec<String> =
+        fixture_files().iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let embedded: Vec<String> = fixture_list::FIXTURES.iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(embedded, on_disk, "tests/support/fixture_list.rs must list every tests/fixtures/*.json, sorted");
+    for (name, text) in fixture_list::FIXTURES {
+        let case: serde_json::Value = serde_json::from_str(text).unwrap();
+        if let Some(pack) = case["rules"].as_str() {
+            assert!(fixture_list::pack(pack).is_ok(), "{name}: rule pack {pack} is not embedded");
+        }
+    }
 }
