@@ -1,0 +1,5 @@
+import { Engine, version } from 'clientseg';
+import rules from 'clientseg/rules/internet-branch.json';
+import { show } from '../show.js';
+
+show('Vite', { Engine, version }, rules);
