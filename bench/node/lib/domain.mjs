@@ -147,7 +147,11 @@ export function followedBy(events, raw, now) {
 
 // ---- the control-group draw: FNV-1a 64 + SplitMix64 finaliser, in 32-bit halves ----
 
-/** (ah:al) * (bh:bl) mod 2^64 as [hi, lo] (unsigned 32-bit halves). */
+// 64-bit arithmetic in two unsigned 32-bit halves, without allocating: results in HI/LO.
+let HI = 0;
+let LO = 0;
+
+/** (ah:al) * (bh:bl) mod 2^64 into HI:LO. */
 function mul64(ah, al, bh, bl) {
   const a0 = al & 0xffff;
   const a1 = al >>> 16;
@@ -158,55 +162,54 @@ function mul64(ah, al, bh, bl) {
   const p01 = a0 * b1;
   const p10 = a1 * b0;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  const lo = ((mid & 0xffff) << 16) | (p00 & 0xffff);
+  LO = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
   const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + Math.floor(mid / 65536);
-  const hi = (carry + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
-  return [hi, lo >>> 0];
+  HI = (carry + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
 }
 
 const FNV_PRIME_HI = 0x100;
 const FNV_PRIME_LO = 0x1b3;
 
-function fnvBytes(h, s) {
-  let [hi, lo] = h;
+function fnvByte(b) {
+  mul64(HI, (LO ^ b) >>> 0, FNV_PRIME_HI, FNV_PRIME_LO);
+}
+
+/** FNV-1a over the UTF-8 bytes of `s`, from HI:LO. */
+function fnvString(s) {
   for (let k = 0; k < s.length; k++) {
     const c = s.charCodeAt(k);
-    if (c < 0x80) {
-      lo = (lo ^ c) >>> 0;
-      [hi, lo] = mul64(hi, lo, FNV_PRIME_HI, FNV_PRIME_LO);
-    } else {
-      for (const b of Buffer.from(s.slice(k, k + (c >= 0xd800 && c < 0xdc00 ? 2 : 1)))) {
-        lo = (lo ^ b) >>> 0;
-        [hi, lo] = mul64(hi, lo, FNV_PRIME_HI, FNV_PRIME_LO);
-      }
-      if (c >= 0xd800 && c < 0xdc00) k++;
+    if (c < 0x80) fnvByte(c);
+    else {
+      const n = c >= 0xd800 && c < 0xdc00 ? 2 : 1;
+      for (const b of Buffer.from(s.slice(k, k + n))) fnvByte(b);
+      k += n - 1;
     }
   }
-  return [hi, lo];
 }
 
 /** FNV-1a state after each part followed by 0x1f (`hash_prefix` in src/hash.rs). */
 export function hashPrefix(parts) {
-  let h = [0xcbf29ce4, 0x84222325];
-  for (const p of parts) h = fnvBytes(fnvBytes(h, p), '\x1f');
-  return h;
+  HI = 0xcbf29ce4;
+  LO = 0x84222325;
+  for (const p of parts) {
+    fnvString(p);
+    fnvByte(0x1f);
+  }
+  return [HI, LO];
 }
 
 /** The stable draw in [0, 1) of (prefix, client id): `holdout_draw_with` in src/hash.rs. */
 export function holdoutDraw(prefix, id) {
-  let [hi, lo] = fnvBytes(prefix, id);
+  HI = prefix[0];
+  LO = prefix[1];
+  fnvString(id);
   // h ^= h >> 30
-  lo = (lo ^ ((lo >>> 30) | (hi << 2))) >>> 0;
-  hi = (hi ^ (hi >>> 30)) >>> 0;
-  [hi, lo] = mul64(hi, lo, 0xbf58476d, 0x1ce4e5b9);
+  mul64((HI ^ (HI >>> 30)) >>> 0, (LO ^ ((LO >>> 30) | (HI << 2))) >>> 0, 0xbf58476d, 0x1ce4e5b9);
   // h ^= h >> 27
-  lo = (lo ^ ((lo >>> 27) | (hi << 5))) >>> 0;
-  hi = (hi ^ (hi >>> 27)) >>> 0;
-  [hi, lo] = mul64(hi, lo, 0x94d049bb, 0x133111eb);
-  // h ^= h >> 31
-  lo = (lo ^ ((lo >>> 31) | (hi << 1))) >>> 0;
-  hi = (hi ^ (hi >>> 31)) >>> 0;
-  // (h >> 11) / 2^53
+  mul64((HI ^ (HI >>> 27)) >>> 0, (LO ^ ((LO >>> 27) | (HI << 5))) >>> 0, 0x94d049bb, 0x133111eb);
+  // h ^= h >> 31; then (h >> 11) / 2^53
+  const lo = (LO ^ ((LO >>> 31) | (HI << 1))) >>> 0;
+  const hi = (HI ^ (HI >>> 31)) >>> 0;
   return (hi * 2 ** 21 + Math.floor(lo / 2048)) / 2 ** 53;
 }
 
