@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -54,10 +54,11 @@ before(() => {
 });
 
 /**
- * Loads `url` in a fresh Chromium profile; waits for the decision or the first problem.
- * Returns `{ layer, problems, foreign }`; saves target/artefacts/app-<name>.png.
+ * Loads `url` in a fresh Chromium profile and waits until `ready` (a function run in the page)
+ * returns a value, or the first problem. Returns `{ value, problems, foreign }`; saves
+ * target/artefacts/app-<name>.png.
  */
-async function load(name, url) {
+async function load(name, url, ready) {
   const profile = mkdtempSync(join(tmpdir(), 'clientseg-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -85,27 +86,29 @@ async function load(name, url) {
     page.on('requestfailed', (r) => problem(`request failed: ${r.url()} (${r.failure()?.errorText})`));
     page.on('response', (r) => { if (r.status() >= 400) problem(`HTTP ${r.status()}: ${r.url()}`); });
     await page.goto(url);
-    // The decision, or the first error (a hang guard only: no timing is asserted).
-    await Promise.race([
-      page.waitForFunction(() => document.body.dataset.primaryLayer, null, { timeout: 60_000, polling: 100 }),
-      failedNow,
-    ]);
+    // The result, or the first error (the timeout is a hang guard only: no timing is asserted).
+    const waiting = page.waitForFunction(ready, null, { timeout: 60_000, polling: 100 });
+    waiting.catch(() => {}); // settled by `failedNow` instead
+    await Promise.race([waiting, failedNow]);
     await page.waitForLoadState('networkidle');
-    const layer = await page.evaluate(() => document.body.dataset.primaryLayer ?? null);
+    const value = await page.evaluate(ready);
     await page.screenshot({ path: join(artefacts, `app-${name}.png`), fullPage: true });
-    return { layer, problems, foreign };
+    return { value, problems, foreign };
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   }
 }
 
-async function assertPage(name, url) {
-  const { layer, problems, foreign } = await load(name, url);
+/** Loads the page; asserts no problem and no other host; returns what `ready` returned. */
+async function assertPage(name, url, ready = () => document.body.dataset.primaryLayer) {
+  const { value, problems, foreign } = await load(name, url, ready);
   assert.deepEqual(problems, [], `${name}: console errors, warnings or failed requests`);
   assert.deepEqual(foreign, [], `${name}: requests to other hosts`);
-  assert.equal(layer, EXPECTED_LAYER, `${name}: the decision written into the page`);
+  return value;
 }
+const assertDecision = async (name, url) =>
+  assert.equal(await assertPage(name, url), EXPECTED_LAYER, `${name}: the decision written into the page`);
 
 async function withServer(dir, fn) {
   const server = await serve(dir);
@@ -116,12 +119,12 @@ async function withServer(dir, fn) {
   }
 }
 
-test('Vite: production build in Chromium', async () => {
+test('vite (production build) in Chromium', async () => {
   node([join(apps, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', join(out, 'vite'), '--emptyOutDir'], join(apps, 'vite'));
-  await withServer(join(out, 'vite'), (url) => assertPage('vite', url));
+  await withServer(join(out, 'vite'), (url) => assertDecision('vite', url));
 });
 
-test('Vite: dev server in Chromium', async () => {
+test('vite-dev (dev server) in Chromium', async () => {
   const vite = spawn(process.execPath, [join(apps, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', '0', '--clearScreen', 'false'], {
     cwd: join(apps, 'vite'), stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -137,30 +140,57 @@ test('Vite: dev server in Chromium', async () => {
       vite.stderr.on('data', onData);
       vite.once('exit', (code) => reject(new Error(`vite dev server exited (${code}):\n${log}`)));
     });
-    await assertPage('vite-dev', url);
+    await assertDecision('vite-dev', url);
   } finally {
     vite.kill();
   }
 });
 
-test('webpack: production build in Chromium', async () => {
+test('webpack (production build) in Chromium', async () => {
   const dist = join(out, 'webpack');
   node([join(apps, 'node_modules/webpack-cli/bin/cli.js'), '--output-path', dist], join(apps, 'webpack'));
   cpSync(join(apps, 'webpack', 'index.html'), join(dist, 'index.html'));
-  await withServer(dist, (url) => assertPage('webpack', url));
+  await withServer(dist, (url) => assertDecision('webpack', url));
 });
 
-test('plain <script type="module"> page in Chromium', async () => {
+test('plain (<script type="module"> page) in Chromium', async () => {
   // Served from the repository root: the page imports ../../../pkg/web/index.js by path.
-  await withServer(root, (url) => assertPage('plain', `${url}tests/apps/plain/index.html`));
+  await withServer(root, (url) => assertDecision('plain', `${url}tests/apps/plain/index.html`));
 });
 
-test('Node: require and import of the installed package', () => {
+test('node (require and import of the installed package) in Node', () => {
   assert.equal(node([join(apps, 'node', 'app.cjs')], apps).trim(), `require: ${EXPECTED_LAYER}`);
   assert.equal(node([join(apps, 'node', 'app.mjs')], apps).trim(), `import: ${EXPECTED_LAYER}`);
 });
 
-test('Vitest: a test that imports the installed package', () => {
+test('vitest (a test that imports the installed package) in Node', () => {
   const output = node([join(apps, 'node_modules/vitest/vitest.mjs'), 'run', '--root', join(apps, 'vitest')], apps);
   assert.match(output, /Tests\s+1 passed/);
+});
+
+// The README's "Use it in your app" examples are the code tested here.
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const start = readme.indexOf('## Use it in your app');
+const section = readme.slice(start, readme.indexOf('\n## ', start));
+const blocks = (lang) => [...section.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+/** A file's text without its leading comment lines (the README shows the code only). */
+const code = (file) => readFileSync(file, 'utf8').replace(/^(\/\/.*\n)+/, '');
+
+test('readme (its Node and Vite examples are the files tested here) in Node', () => {
+  const js = blocks('js');
+  assert.ok(js.includes(code(join(apps, 'node', 'app.mjs'))), 'README: the ES module example is tests/apps/node/app.mjs');
+  assert.ok(js.includes(code(join(apps, 'node', 'app.cjs'))), 'README: the CommonJS example is tests/apps/node/app.cjs');
+  const config = `// vite.config.js\n${code(join(apps, 'vite', 'vite.config.js'))}`;
+  assert.ok(js.includes(config), 'README: the Vite config is tests/apps/vite/vite.config.js');
+});
+
+test('readme-plain (the README plain page, verbatim) in Chromium', async () => {
+  const [html] = blocks('html');
+  const site = join(out, 'readme-plain');
+  cpSync(join(apps, 'node_modules', 'clientseg'), join(site, 'clientseg'), { recursive: true });
+  const page = `<!doctype html>\n<meta charset="utf-8">\n<link rel="icon" href="data:,">\n<body>\n${html}</body>\n`;
+  writeFileSync(join(site, 'index.html'), page);
+  const ready = () => document.body.textContent.includes('Client c0000042') && document.body.textContent;
+  const text = await withServer(site, (url) => assertPage('readme-plain', url, ready));
+  assert.match(text, /Client c0000042 is in layer/);
 });
