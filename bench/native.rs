@@ -2,6 +2,8 @@
 //!
 //! `cargo bench --bench native -- [--size N] [--runs R]` prints the median, min and max clients/s
 //! of R runs over the same seeded synthetic population, and the cost of reading client JSON.
+//! `cargo bench --bench native -- --size N --write-ndjson FILE` only writes that population (seed 42)
+//! as NDJSON to FILE and exits: the Node harness (bench/node) uses it for its 1,000,000-client run.
 
 use clientseg::block::BlockScratch;
 use clientseg::synth::{PopulationSpec, generate, generate_ndjson};
@@ -21,6 +23,12 @@ fn stats(mut xs: Vec<f64>) -> (f64, f64, f64) {
 
 fn main() {
     let size = arg("--size", 200_000);
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(path) = args.iter().position(|a| a == "--write-ndjson").and_then(|i| args.get(i + 1)) {
+        let now = time::parse_datetime("2026-11-25T10:00:00+08:00", time::TimeZone::SHANGHAI).unwrap();
+        std::fs::write(path, generate_ndjson(&PopulationSpec { size, seed: 42, now })).unwrap();
+        return;
+    }
     let runs = arg("--runs", 9).max(1);
     // `--batch-only 1` skips the one-at-a-time runs (for profiling the batch path alone).
     let batch_only = arg("--batch-only", 0) == 1;
