@@ -206,7 +206,15 @@ async function main() {
       agg = await aggregate(bytes);
       rates.push(n / ((performance.now() - t) / 1000));
     }
-    return { count: n, bytes: bytes.length, rates, aggregate: canonicalTally(agg) };
+    // After timing: clientseg's aggregate over the same bytes, which every engine must match.
+    let refAggregate = null;
+    if (!isClientseg) {
+      const cs = (await import('./engines/clientseg.mjs')).load(ctx);
+      const t = newTally();
+      cs.decideNdjson(bytes, (res) => tallyBatch(t, res));
+      refAggregate = canonicalTally(t);
+    }
+    return { count: n, bytes: bytes.length, rates, aggregate: canonicalTally(agg), refAggregate };
   }
 
   if (workload === 'W3') {
