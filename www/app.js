@@ -336,7 +336,7 @@ async function inspect() {
 
 /** A CSV row as a client record, read by the package's CSV reader (typed by the rule set). */
 function csvRecord(csv) {
-  if (typeof state.pkg.csvClient !== 'function') throw new Error('CSV records can be inspected once the package reads single CSV rows');
+  if (typeof state.pkg.csvClient !== 'function') throw new Error(t('csvInspect'));
   return state.pkg.csvClient(state.published.text, `${csv.header}\n${csv.row}\n`);
 }
 

@@ -224,7 +224,7 @@ export class JsonEditor {
       const li = document.createElement('li');
       li.className = d.severity;
       const r = ranges.get(d);
-      const where = r ? ` (${lineCol(text, r.start).line})` : '';
+      const where = r ? ` (${t('line')} ${lineCol(text, r.start).line})` : '';
       const head = document.createElement('button');
       head.type = 'button';
       head.className = 'diag-go';

@@ -168,6 +168,9 @@ export function renderThresholds(container, doc, onEdit) {
   }
 }
 
+/** The kinds of funnel breakpoint the simulation knows (which incentive their conversions earn). */
+const KINDS = ['lead', 'newClient', 'longTail'];
+
 /** The label of an assumption key in the current language (the key itself when unknown). */
 function akey(k) {
   if (has(`as_${k}`)) return t(`as_${k}`);
@@ -191,6 +194,13 @@ export function renderAssumptions(container, doc, onEdit, errors = new Map()) {
           obj[key] = input.valueAsNumber;
           onEdit();
         }
+      });
+    } else if (key === 'kind' && KINDS.includes(v)) {
+      input = el('select');
+      for (const k of KINDS) input.append(el('option', { value: k, text: `${t(`kind_${k}`)} (${k})`, selected: k === v }));
+      input.addEventListener('change', () => {
+        obj[key] = input.value;
+        onEdit();
       });
     } else if (typeof v === 'boolean') {
       input = el('input', { type: 'checkbox', checked: v });

@@ -66,7 +66,7 @@ const TEXT = {
   noThresholds: { zh: '（无数字条件）', en: '(no numeric conditions)' },
   diagnostics: { zh: '校验结果', en: 'Diagnostics' },
   diagOk: { zh: '没有错误或警告。', en: 'No errors or warnings.' },
-  diagCount: { zh: '{e} 个错误，{w} 个警告', en: '{e} errors, {w} warnings' },
+  diagCount: { zh: '错误 {e} 个，警告 {w} 个', en: 'errors: {e}, warnings: {w}' },
   validating: { zh: '校验中…', en: 'validating…' },
   goTo: { zh: '定位', en: 'go to' },
   hash: { zh: '内容哈希', en: 'content hash' },
@@ -102,6 +102,7 @@ const TEXT = {
 
   // report
   report: { zh: '模拟报告', en: 'Simulation report' },
+  warnings: { zh: '提示', en: 'Warnings' },
   noReport: { zh: '运行模拟后在此显示报告。', en: 'Run the simulation to see the report here.' },
   exportReportJson: { zh: '导出报告 JSON', en: 'Export report JSON' },
   exportReportCsv: { zh: '导出报告 CSV', en: 'Export report CSV' },
@@ -171,6 +172,10 @@ const TEXT = {
   syntheticIndex: { zh: '合成客户序号', en: 'Synthetic client index' },
   uploadedId: { zh: '上传文件中的客户号', en: 'Client id in the uploaded file' },
   inspect: { zh: '查看决策', en: 'Show decisions' },
+  csvInspect: {
+    zh: '暂不能检视 CSV 中的客户（需要引擎按规则读取单行 CSV）；NDJSON 文件与合成客户可以检视。',
+    en: 'Clients of a CSV file cannot be inspected yet (the engine must read one CSV row by the rules); NDJSON files and synthetic clients can.',
+  },
   notFound: { zh: '文件中找不到客户 {id}。', en: 'Client {id} is not in the file.' },
   primaryLayer: { zh: '主分层', en: 'Primary layer' },
   matchedLayers: { zh: '命中的分层', en: 'Matching layers' },

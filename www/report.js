@@ -136,6 +136,17 @@ export function renderReport(root, report, docs) {
     );
   }
 
+  // Warnings about the inputs (e.g. an assumption naming an action the draft does not have).
+  if (report.warnings?.length) {
+    html.push(
+      section(
+        'r-warnings',
+        t('warnings'),
+        `<ul class="diag-list">${report.warnings.map((d) => `<li class="warning">${esc(`${d.severity ?? 'warning'}[${d.code}] ${d.path || '/'}: ${d.message}${d.suggestion ? ` — ${d.suggestion}` : ''}`)}</li>`).join('')}</ul>`,
+      ),
+    );
+  }
+
   // Layers.
   const tr = report.transitions;
   const layerKeys = keysOf(report, 'primaryLayers', [...tr.from, ...tr.to]);
