@@ -229,6 +229,24 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// Whether `other` reads a client record exactly as this rule set does (same fields with the
+    /// same types and enum values, same events, same action ids in the same order, same time
+    /// zone), so one [`Record`](crate::record::Record) serves both.
+    pub fn reads_records_like(&self, other: &Engine) -> bool {
+        self.tz == other.tz
+            && self.enums == other.enums
+            && self.fields.len() == other.fields.len()
+            && self
+                .fields
+                .iter()
+                .zip(&other.fields)
+                .all(|(x, y)| x.id == y.id && x.ty == y.ty && x.required == y.required)
+            && self.events.len() == other.events.len()
+            && self.events.iter().zip(&other.events).all(|(x, y)| x.id == y.id && x.props == y.props)
+            && self.actions.len() == other.actions.len()
+            && self.actions.iter().zip(&other.actions).all(|(x, y)| x.id == y.id)
+    }
+
     /// Compiles rule JSON text. All problems are reported at once in the error.
     ///
     /// # Errors

@@ -12,6 +12,7 @@ pub mod batch;
 pub mod block;
 pub mod client;
 pub mod compile;
+pub mod csv;
 pub mod decision;
 pub mod diagnostics;
 pub mod engine;

@@ -712,6 +712,12 @@ pub fn client(spec: &PopulationSpec, i: usize) -> Value {
     tree.root
 }
 
+/// Client `i` as compact JSON text, appended to `out` (the same text as one line of
+/// [`generate_ndjson`]).
+pub fn client_json(spec: &PopulationSpec, i: usize, out: &mut Vec<u8>) {
+    emit(&build(spec, i), &mut Text { out, first: true });
+}
+
 /// All clients.
 pub fn generate(spec: &PopulationSpec) -> Vec<Value> {
     (0..spec.size).map(|i| client(spec, i)).collect()
@@ -724,7 +730,7 @@ pub fn generate_ndjson(spec: &PopulationSpec) -> String {
     // ≈ 1.2 kB a client; a good guess avoids copying a gigabyte when the buffer doubles.
     let _ = out.try_reserve(spec.size.saturating_mul(1_250));
     for i in 0..spec.size {
-        emit(&build(spec, i), &mut Text { out: &mut out, first: true });
+        client_json(spec, i, &mut out);
         out.push(b'\n');
     }
     ascii(out)

@@ -1,5 +1,6 @@
-//! `schema/ruleset.schema.json` is generated from the Rust types; this test fails when the
-//! committed file is stale. Regenerate with `UPDATE_SCHEMA=1 cargo test --test schema_fresh`.
+//! `schema/ruleset.schema.json` and `schema/simulation.schema.json` are generated from the Rust
+//! types; these tests fail when a committed file is stale.
+//! Regenerate with `UPDATE_SCHEMA=1 cargo test --test schema_fresh`.
 
 #[test]
 fn committed_json_schema_matches_the_rust_types() {
@@ -12,5 +13,19 @@ fn committed_json_schema_matches_the_rust_types() {
     assert!(
         committed == generated,
         "schema/ruleset.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test --test schema_fresh` and commit it"
+    );
+}
+
+#[test]
+fn committed_simulation_schema_matches_the_rust_types() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/simulation.schema.json");
+    let generated = clientseg::simulate::assumptions::generate_json_schema();
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(path, &generated).expect("write schema");
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "schema/simulation.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test --test schema_fresh` and commit it"
     );
 }

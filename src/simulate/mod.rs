@@ -2,6 +2,12 @@
 //! what happened — layer distribution, tag prevalence, chosen actions per SOP and channel,
 //! every non-chosen candidate by reason, and clients left with no action.
 
+pub mod assumptions;
+pub mod compare;
+
+pub use assumptions::Assumptions;
+pub use compare::{Progress, Report, SetupError, Side, Simulation};
+
 use crate::engine::{Context, Engine};
 use crate::evaluate::{Evaluation, Fate};
 use crate::record::Record;
