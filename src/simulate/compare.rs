@@ -361,7 +361,12 @@ impl Simulation {
     ///
     /// # Errors
     /// [`SetupError`] when a breakpoint's tag or tier is missing from one of the rule sets.
-    pub fn new(published: Engine, draft: Engine, ctx: Context, assumptions: Assumptions) -> Result<Simulation, SetupError> {
+    pub fn new(
+        published: Engine,
+        draft: Engine,
+        ctx: Context,
+        assumptions: Assumptions,
+    ) -> Result<Simulation, SetupError> {
         let resolve = |engine: &Engine, side: Side| {
             assumptions.resolve(engine, side.as_str()).map_err(|diagnostics| SetupError { side: None, diagnostics })
         };
