@@ -144,7 +144,7 @@ impl Assumptions {
             }
         };
         for (i, b) in self.breakpoints.iter().enumerate() {
-            let p = join("/breakpoints", &i.to_string());
+            let p = join("/breakpoints", i.to_string());
             range(join(&p, "baselineRate"), b.baseline_rate, 0.0, 1.0, "a conversion rate");
             range(join(&p, "revenuePerConversion"), b.revenue_per_conversion, 0.0, f64::MAX, "an amount");
         }
@@ -174,7 +174,7 @@ impl Assumptions {
         let mut out = Vec::new();
         let mut diags = Vec::new();
         for (i, b) in self.breakpoints.iter().enumerate() {
-            let p = join("/breakpoints", &i.to_string());
+            let p = join("/breakpoints", i.to_string());
             let Some(tag) = engine.tags.iter().position(|t| t.id == b.tag) else {
                 let mut d = Diagnostic::error(
                     "unknown-tag",
