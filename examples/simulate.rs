@@ -91,10 +91,10 @@ fn run() -> Result<(), String> {
     let t = Instant::now();
     if let Some(path) = &a.ndjson {
         sim.add_ndjson(&std::fs::read(path).map_err(|e| format!("{path}: {e}"))?);
-        sim.finish(false);
+        sim.finish();
     } else if let Some(path) = &a.csv {
         sim.add_csv(&std::fs::read(path).map_err(|e| format!("{path}: {e}"))?);
-        sim.finish(true);
+        sim.finish();
     } else {
         sim.add_synthetic(0, a.size, a.seed);
     }

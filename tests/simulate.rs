@@ -159,7 +159,7 @@ fn chunked_ndjson_with_bad_lines() {
     let whole = {
         let mut sim = Simulation::new(a.clone(), b.clone(), ctx(&a), assumptions()).unwrap();
         sim.add_ndjson(text.as_bytes());
-        sim.finish(false);
+        sim.finish();
         sim.report()
     };
     assert_eq!(whole.clients, 1_498);
@@ -178,7 +178,7 @@ fn chunked_ndjson_with_bad_lines() {
         sim.add_ndjson(&bytes[at..end]);
         at = end;
     }
-    sim.finish(false);
+    sim.finish();
     assert_eq!(sim.report(), whole);
 }
 
@@ -220,10 +220,10 @@ fn csv_gives_the_ndjson_report_and_reports_bad_rows() {
         let mut sim = Simulation::new(a.clone(), b.clone(), ctx(&a), assumptions()).unwrap();
         if csv_input {
             sim.add_csv(text.as_bytes());
-            sim.finish(true);
+            sim.finish();
         } else {
             sim.add_ndjson(text.as_bytes());
-            sim.finish(false);
+            sim.finish();
         }
         sim.report()
     };

@@ -350,6 +350,8 @@ pub struct Simulation {
     pending: Vec<u8>,
     /// Lines consumed so far (text input).
     line: usize,
+    /// The text input is CSV (`Some(true)`) or NDJSON (`Some(false)`); `None` before any text.
+    csv: Option<bool>,
     csv_header: Option<CsvHeader>,
     scratch: BlockScratch,
     /// Per record of the chunk: A's primary layer and chosen actions.
@@ -398,6 +400,7 @@ impl Simulation {
             errors: Vec::new(),
             pending: Vec::new(),
             line: 0,
+            csv: None,
             csv_header: None,
             scratch: BlockScratch::default(),
             chosen_a: Vec::new(),
@@ -429,6 +432,10 @@ impl Simulation {
     }
 
     fn add_text(&mut self, bytes: &[u8], csv: bool) -> Progress {
+        if self.csv.is_some_and(|c| c != csv) {
+            self.finish();
+        }
+        self.csv = Some(csv);
         let mut buf = std::mem::take(&mut self.pending);
         buf.extend_from_slice(bytes);
         let cut = buf.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
@@ -437,12 +444,22 @@ impl Simulation {
         self.progress
     }
 
-    /// Decides what is left of the text input (a last line without a line break).
-    pub fn finish(&mut self, csv: bool) -> Progress {
+    /// The format of the text input so far: `Some(true)` for CSV, `Some(false)` for NDJSON.
+    pub fn text_format_is_csv(&self) -> Option<bool> {
+        self.csv
+    }
+
+    /// Ends the current text input: decides what is left (a last line without a line
+    /// break). The next text input starts a new file: lines count from 1 again and CSV expects
+    /// its header row. Switching between NDJSON and CSV finishes the previous input.
+    pub fn finish(&mut self) -> Progress {
         let rest = std::mem::take(&mut self.pending);
         if !rest.is_empty() {
-            self.decide_lines(&rest, csv);
+            self.decide_lines(&rest, self.csv.unwrap_or(false));
         }
+        self.line = 0;
+        self.csv = None;
+        self.csv_header = None;
         self.progress
     }
 

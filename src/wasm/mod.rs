@@ -10,6 +10,8 @@ use crate::time;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod sim;
+
 /// A thrown JS `Error` with `code` and optional extra properties.
 fn error(code: &str, message: &str, extra: &[(&str, JsValue)]) -> JsValue {
     let e = js_sys::Error::new(message);

@@ -1,0 +1,118 @@
+//! The what-if simulation's JavaScript API: `new Simulation(published, draft, { now,
+//! assumptions })`, then chunks of input (`addSynthetic`, `addNdjson`, `addCsv`), `finish()` and
+//! `report()`. The admin page drives it from a Web Worker, a chunk at a time, for its progress
+//! bar. Everything it computes is [`crate::simulate`], tested natively.
+
+use super::{diagnostics_error, error, get, json_text, parse_now, rules_text, to_js};
+use crate::engine::{CompileError, Context, Engine};
+use crate::simulate::{Assumptions, Progress, Simulation as Core};
+use crate::synth::{self, PopulationSpec};
+use crate::time;
+use wasm_bindgen::prelude::*;
+
+/// Largest seed accepted (JS numbers are exact up to 2^53 − 1).
+const MAX_SEED: f64 = 9_007_199_254_740_991.0;
+
+fn compile(rules: &JsValue, side: &str) -> Result<Engine, JsValue> {
+    let text = rules_text(rules)?;
+    Engine::compile(&text).map_err(|e| {
+        let err = diagnostics_error(CompileError::CODE, &format!("the {side} rule set: {e}"), &e.diagnostics);
+        let _ = js_sys::Reflect::set(&err, &"side".into(), &side.into());
+        err
+    })
+}
+
+fn seed(v: f64) -> Result<u64, JsValue> {
+    if (0.0..=MAX_SEED).contains(&v) && v.fract() == 0.0 {
+        Ok(v as u64)
+    } else {
+        Err(error("INVALID_OPTIONS", "`seed` must be a non-negative integer", &[("path", "seed".into())]))
+    }
+}
+
+fn progress(p: Progress) -> JsValue {
+    to_js(&p).unwrap_or(JsValue::NULL)
+}
+
+/// A published-vs-draft simulation over a population fed in chunks.
+#[wasm_bindgen]
+pub struct Simulation {
+    core: Core,
+}
+
+#[wasm_bindgen]
+impl Simulation {
+    /// `published`, `draft`: rule sets (objects or JSON strings); `options`: `{ now, assumptions,
+    /// event? }` with `assumptions` an object or JSON string. Throws `INVALID_RULES` (with `side`:
+    /// "published" or "draft", and `diagnostics`), `INVALID_ASSUMPTIONS` (with `diagnostics`)
+    /// or `INVALID_OPTIONS`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(published: &JsValue, draft: &JsValue, options: &JsValue) -> Result<Simulation, JsValue> {
+        let a = compile(published, "published")?;
+        let b = compile(draft, "draft")?;
+        let now = parse_now(&get(options, "now"), a.time_zone())?;
+        let raw = get(options, "assumptions");
+        if raw.is_undefined() || raw.is_null() {
+            return Err(error(
+                "INVALID_OPTIONS",
+                "`assumptions` is required (the default pack's are in `clientseg/rules/internet-branch.simulation.json`)",
+                &[("path", "assumptions".into())],
+            ));
+        }
+        let text = match raw.as_string() {
+            Some(s) => s,
+            None => json_text(&raw, "INVALID_ASSUMPTIONS", "the assumptions")?,
+        };
+        let assumptions = Assumptions::parse(&text)
+            .map_err(|d| diagnostics_error("INVALID_ASSUMPTIONS", "the simulation assumptions are invalid", &d))?;
+        let ctx = Context { now, event: get(options, "event").as_string(), trace: false };
+        Core::new(a, b, ctx, assumptions).map(|core| Simulation { core }).map_err(|e| {
+            diagnostics_error("INVALID_ASSUMPTIONS", "the assumptions do not fit the rule sets", &e.diagnostics)
+        })
+    }
+
+    /// Adds clients `start .. start + count` of the seeded synthetic population (the clients
+    /// `generatePopulation(size, seed, now)` returns). Returns the totals `{ clients, rejected }`.
+    #[wasm_bindgen(js_name = addSynthetic)]
+    pub fn add_synthetic(&mut self, start: u32, count: u32, seed_value: f64) -> Result<JsValue, JsValue> {
+        let s = seed(seed_value)?;
+        Ok(progress(self.core.add_synthetic(start as usize, count as usize, s)))
+    }
+
+    /// Adds NDJSON bytes; a chunk may end anywhere (the rest of a line waits for the next chunk
+    /// or `finish()`). Bad lines are counted and listed on the report with their line numbers.
+    #[wasm_bindgen(js_name = addNdjson)]
+    pub fn add_ndjson(&mut self, bytes: &[u8]) -> JsValue {
+        progress(self.core.add_ndjson(bytes))
+    }
+
+    /// Adds CSV bytes: the first chunk of a file starts with its header row.
+    #[wasm_bindgen(js_name = addCsv)]
+    pub fn add_csv(&mut self, bytes: &[u8]) -> JsValue {
+        progress(self.core.add_csv(bytes))
+    }
+
+    /// Ends the current file: decides a last line without a line break. The next `addNdjson`
+    /// or `addCsv` starts a new file (lines count from 1; CSV expects a header).
+    pub fn finish(&mut self) -> JsValue {
+        progress(self.core.finish())
+    }
+
+    /// The report so far: both sides' counts, transitions, funnel, revenue, and the assumptions.
+    pub fn report(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.core.report())
+    }
+}
+
+/// Synthetic client `index` of the seeded population (for inspecting one client): the same
+/// object as `generatePopulation(size, seed, now)[index]`.
+#[wasm_bindgen(js_name = syntheticClient)]
+pub fn synthetic_client(index: u32, seed_value: f64, now: &JsValue) -> Result<JsValue, JsValue> {
+    let now = if now.is_undefined() || now.is_null() {
+        time::parse_datetime("2026-11-25T10:00:00+08:00", time::TimeZone::SHANGHAI).unwrap_or(0)
+    } else {
+        parse_now(now, time::TimeZone::SHANGHAI)?
+    };
+    let spec = PopulationSpec { size: 0, seed: seed(seed_value)?, now };
+    to_js(&synth::client(&spec, index as usize))
+}
