@@ -6,7 +6,7 @@
 // console errors or warnings, no failed request and no request to any other host, and saves a
 // screenshot per app under target/artefacts/.
 //
-// Run: node --test tests/browser/  (after .ci/build-pkg; .ci/setup installs tests/apps/ and Chromium)
+// Run: node --test tests/browser/apps.test.mjs  (after .ci/build-pkg; .ci/setup installs tests/apps/ and Chromium)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -50,6 +50,7 @@ before(() => {
   // it out of package.json and the lockfile, which pin only the tools (the tarball changes with
   // every build, and with it its hash).
   const [{ filename }] = JSON.parse(run('npm', ['pack', join(root, 'pkg'), '--json', '--pack-destination', out], root));
+  rmSync(join(apps, 'node_modules', 'clientseg'), { recursive: true, force: true }); // never last build's copy
   run('npm', ['install', '--no-save', '--offline', '--no-audit', '--no-fund', join(out, filename)], apps);
 });
 
