@@ -5,6 +5,7 @@
 
 use crate::block::BlockScratch;
 use crate::client::RecordError;
+use crate::csv::CsvHeader;
 use crate::diagnostics::Diagnostic;
 use crate::engine::{Context, Engine};
 use crate::record::Record;
@@ -63,6 +64,58 @@ impl Engine {
                     )],
                 })
                 .and_then(|text| self.read_client_text(text));
+            match read {
+                Ok(r) => chunk.push(r),
+                Err(mut e) => {
+                    e.line = Some(line_no);
+                    out.errors.push(e);
+                }
+            }
+            if chunk.len() == CHUNK {
+                self.flush(&mut chunk, ctx, &mut scratch, &mut out);
+            }
+        }
+        self.flush(&mut chunk, ctx, &mut scratch, &mut out);
+        out
+    }
+
+    /// Decides every row of CSV input (a header row first; see [`crate::csv`]). A bad row is
+    /// reported with its line number; a bad header rejects the input with line 1.
+    pub fn decide_csv(&self, input: &[u8], ctx: &Context) -> BatchResult {
+        let mut out = BatchResult::new(self);
+        let mut scratch = BlockScratch::default();
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut header: Option<CsvHeader> = None;
+        for (i, line) in input.split(|b| *b == b'\n').enumerate() {
+            let line_no = i + 1;
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let text = std::str::from_utf8(line).map_err(|e| RecordError {
+                client_id: None,
+                line: None,
+                errors: vec![Diagnostic::error(
+                    "invalid-utf8",
+                    "",
+                    format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1),
+                )],
+            });
+            let read = match (&header, text) {
+                (_, Err(e)) => Err(e),
+                (None, Ok(t)) => match CsvHeader::parse(t) {
+                    Ok(h) => {
+                        header = Some(h);
+                        continue;
+                    }
+                    Err(mut e) => {
+                        e.line = Some(line_no);
+                        out.errors.push(e);
+                        return out;
+                    }
+                },
+                (Some(h), Ok(t)) => self.read_client_csv(h, t),
+            };
             match read {
                 Ok(r) => chunk.push(r),
                 Err(mut e) => {

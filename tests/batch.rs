@@ -62,3 +62,30 @@ fn record_lists_report_positions() {
     assert_eq!(out.errors[0].line, Some(2));
     assert_eq!(out.errors[0].errors[0].code, "missing-key");
 }
+
+#[test]
+fn csv_batch_matches_the_ndjson_batch_and_reports_bad_rows() {
+    let engine = engine();
+    let now = time::parse_datetime("2026-11-25T10:00:00+08:00", engine.time_zone()).unwrap();
+    let ctx = Context::at(now);
+    let csv = "\u{feff}id,aum,account_opened_at,first_deposit_at,logins_30d,consent_push,personalised_ok,holdings,note\n\
+               a1,5000,2026-11-10T09:00:00+08:00,,9,true,1,fund|stock,\"free, text\"\n\
+               a2,lots,2026-11-10T09:00:00+08:00,,9,true,1,,x\n\
+               \n\
+               a3,250000.5,2026-01-10T09:00:00+08:00,2026-01-11T09:00:00+08:00,0,no,yes,[\"fund\"],x\n\
+               a4,1,2,3\n";
+    let out = engine.decide_csv(csv.as_bytes(), &ctx);
+    assert_eq!(out.client_ids, ["a1", "a3"]);
+    let bad: Vec<_> = out.errors.iter().map(|e| (e.line, e.errors[0].path.clone())).collect();
+    assert_eq!(bad, [(Some(3), "/aum".to_string()), (Some(6), String::new())]);
+
+    let ndjson = "{\"id\":\"a1\",\"aum\":5000,\"account_opened_at\":\"2026-11-10T09:00:00+08:00\",\"logins_30d\":9,\"consent_push\":true,\"personalised_ok\":true,\"holdings\":[\"fund\",\"stock\"]}\n\
+                  {\"id\":\"a3\",\"aum\":250000.5,\"account_opened_at\":\"2026-01-10T09:00:00+08:00\",\"first_deposit_at\":\"2026-01-11T09:00:00+08:00\",\"logins_30d\":0,\"consent_push\":false,\"personalised_ok\":true,\"holdings\":[\"fund\"]}\n";
+    let want = engine.decide_ndjson(ndjson.as_bytes(), &ctx);
+    assert_eq!(out.primary_layer, want.primary_layer);
+    assert_eq!(out.actions, want.actions);
+
+    let no_id = engine.decide_csv(b"aum,logins_30d\n1,2\n", &ctx);
+    assert_eq!((no_id.client_ids.len(), no_id.errors[0].line), (0, Some(1)));
+    assert!(no_id.errors[0].errors[0].message.contains("no `id` column"));
+}
