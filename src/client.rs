@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 /// A client record that cannot be decided, with every problem found in it.
-#[derive(Debug, Clone, Error, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Error, PartialEq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[error("client record{} is invalid: {}", .client_id.as_ref().map(|i| format!(" `{i}`")).unwrap_or_default(), .errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
 pub struct RecordError {

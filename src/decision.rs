@@ -8,10 +8,13 @@ use crate::evaluate::{Evaluation, Fate, SuitabilityBlock};
 use crate::record::{FieldVal, Record};
 use crate::schema::Names;
 use crate::time;
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// The decision for one client: tags, layers, chosen actions and why every other candidate was
+/// not chosen, with a zh/en explanation.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Decision {
     pub client_id: String,
@@ -19,7 +22,9 @@ pub struct Decision {
     /// The decision instant, RFC 3339 in the rule set's time zone.
     pub now: String,
     /// Tags that are set: boolean tags → `true`, multi-tier tags → the tier id.
+    #[schemars(extend("x-ts-type" = "{ [tag: string]: true | string }"))]
     pub tags: Map<String, Value>,
+    /// The first matching layer in priority order (else the default layer); `null` when none.
     pub primary_layer: Option<String>,
     /// Every layer whose condition matched, in priority order.
     pub layers: Vec<String>,
@@ -29,26 +34,34 @@ pub struct Decision {
     pub not_chosen: Vec<RejectedAction>,
     /// SOPs whose control group this client is in.
     pub control_groups: Vec<String>,
+    /// One sentence in Chinese and English: layer, tags, next action and why others were not chosen.
     pub explanation: Names,
+    /// Present when the decision was made with `trace`: every condition, in evaluation order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Vec<TraceEntry>>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// The rule set a decision was made with.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleSetRef {
     pub id: String,
     pub version: String,
+    /// `sha256:` of the canonical rule document (sorted keys, no white space).
     pub content_hash: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// A chosen action.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChosenAction {
     pub id: String,
     pub sop: String,
+    #[schemars(with = "crate::schema::Channel")]
     pub channel: String,
+    #[schemars(with = "crate::schema::ContentKind")]
     pub content: String,
+    /// The arbitration score (or the fixed priority) it was ranked by.
     pub score: f64,
     /// When quiet hours defer the action: the local time it may be sent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,27 +71,35 @@ pub struct ChosenAction {
     pub fallback_for: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// A candidate action that was not chosen, and why.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RejectedAction {
     pub id: String,
     pub sop: String,
+    #[schemars(with = "crate::schema::Channel")]
     pub channel: String,
     /// Stable code: condition_false, not_triggered, control_group, suitability, consent,
     /// personalisation_off, cooldown, suppressed, quiet_hours, channel_cap, global_cap,
     /// outranked, fallback_not_needed.
+    #[schemars(extend("x-ts-type" = "NotChosenReason"))]
     pub reason: String,
+    /// The reason in words, in Chinese and English.
     pub message: Names,
 }
 
 /// One condition's evaluation, with the declared fields it read and their values.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TraceEntry {
     /// tag, layer or action.
+    #[schemars(extend("x-ts-type" = "\"tag\" | \"layer\" | \"action\""))]
     pub kind: String,
     pub id: String,
+    /// A tag: `true`/`false` or the tier id (`null`: no tier); a layer: `true`/`false`; an action:
+    /// `{condition, fate, score?}` (`fate`: `chosen` or the reason it was not chosen).
     pub result: Value,
+    /// The declared fields the condition read, with their values.
     pub reads: Map<String, Value>,
 }
 

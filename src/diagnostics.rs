@@ -4,11 +4,12 @@
 //! offending value (`/tags/3/when/and/1`), a human-readable `message` and, where the fix is
 //! obvious, a `suggestion` ("did you mean `aum`?").
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::fmt;
 
 /// How bad a diagnostic is. Errors stop compilation; warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -16,7 +17,7 @@ pub enum Severity {
 }
 
 /// One problem in a rule set (or a client record), located by a JSON pointer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Diagnostic {
     /// Stable kebab-case code, e.g. `unknown-key`, `undeclared-field`, `tag-cycle`.
     pub code: &'static str,
@@ -24,6 +25,7 @@ pub struct Diagnostic {
     /// JSON pointer (RFC 6901) of the value the diagnostic is about; `""` is the whole document.
     pub path: String,
     pub message: String,
+    /// The likely fix, e.g. `did you mean "aum"?`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
 }

@@ -301,12 +301,14 @@ impl Engine {
 }
 
 /// What a compiled rule set is and reads: identity, content hash and the privacy manifest.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EngineInfo {
     pub id: String,
     pub version: String,
     pub name: Names,
+    /// `sha256:` of the canonical rule document (sorted keys, no white space): the same in Rust,
+    /// Node and the browser.
     pub content_hash: String,
     pub schema_version: u32,
     /// Every client field the rule set reads, with its purpose and sensitivity.
@@ -315,14 +317,19 @@ pub struct EngineInfo {
     pub events: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// A client field in the privacy manifest.
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldInfo {
+    /// The key in a client record.
     pub id: String,
     #[serde(rename = "type")]
     pub field_type: FieldType,
+    /// Sensitive personal information under PIPL (financial accounts, assets).
     pub sensitive: bool,
+    /// Why the rules read this field (data minimisation).
     pub purpose: String,
+    /// Unit of a number, e.g. `CNY`, `days`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
 }

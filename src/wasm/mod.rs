@@ -12,6 +12,11 @@ use wasm_bindgen::prelude::*;
 
 mod sim;
 
+// The interfaces the signatures below name (RuleSet, Client, Decision, ...), generated from the
+// Rust types by `tests/typescript_fresh.rs` (see `crate::typescript::api`).
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("types.d.ts");
+
 /// A thrown JS `Error` with `code` and optional extra properties.
 fn error(code: &str, message: &str, extra: &[(&str, JsValue)]) -> JsValue {
     let e = js_sys::Error::new(message);
@@ -95,7 +100,9 @@ pub struct Engine {
 impl Engine {
     /// Compiles rules (an object or a JSON string). Throws an `Error` with `code: "INVALID_RULES"`
     /// and `diagnostics` (every problem, each `{code, severity, path, message}`).
-    pub fn compile(rules: &JsValue) -> Result<Engine, JsValue> {
+    pub fn compile(
+        #[wasm_bindgen(unchecked_param_type = "RuleSet | string")] rules: &JsValue,
+    ) -> Result<Engine, JsValue> {
         let text = rules_text(rules)?;
         Core::compile(&text)
             .map(|core| Engine { core })
@@ -104,7 +111,12 @@ impl Engine {
 
     /// Decides one client. `options`: `{ now, event?, trace? }`. Throws `INVALID_CLIENT` (with
     /// `diagnostics` and `path`) for a bad record and `INVALID_OPTIONS` for bad options.
-    pub fn decide(&self, client: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn decide(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Client")] client: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DecideOptions")] options: &JsValue,
+    ) -> Result<JsValue, JsValue> {
         let now = parse_now(&get(options, "now"), self.core.time_zone())?;
         let ctx = Context { now, event: get(options, "event").as_string(), trace: get(options, "trace").is_truthy() };
         let text = json_text(client, "INVALID_CLIENT", "the client")?;
@@ -121,8 +133,12 @@ impl Engine {
     /// actions: Uint16Array, layerIds, actionIds, errors: [{line, clientId, errors}] }`: record
     /// `k`'s actions are `actions.subarray(actionOffsets[k], actionOffsets[k + 1])`, best first.
     /// A bad record is listed in `errors` with its line; the others are still decided.
-    #[wasm_bindgen(js_name = decideBatch)]
-    pub fn decide_batch(&self, input: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = decideBatch, unchecked_return_type = "BatchResult")]
+    pub fn decide_batch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string | Client[]")] input: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: &JsValue,
+    ) -> Result<JsValue, JsValue> {
         let now = parse_now(&get(options, "now"), self.core.time_zone())?;
         let ctx = Context { now, event: get(options, "event").as_string(), trace: false };
         let out = if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
@@ -158,14 +174,15 @@ impl Engine {
 
     /// `{ id, version, name, contentHash, fields: [{id, type, sensitive, purpose, unit?}] }`:
     /// the privacy manifest lists every client field the rule set reads.
+    #[wasm_bindgen(unchecked_return_type = "EngineInfo")]
     pub fn info(&self) -> Result<JsValue, JsValue> {
         to_js(&self.core.info())
     }
 }
 
 /// Every diagnostic of a rule set (object or JSON string); never throws for bad rules.
-#[wasm_bindgen(js_name = validateRules)]
-pub fn validate_rules(rules: &JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = validateRules, unchecked_return_type = "Diagnostic[]")]
+pub fn validate_rules(#[wasm_bindgen(unchecked_param_type = "unknown")] rules: &JsValue) -> Result<JsValue, JsValue> {
     let diags = match rules_text(rules) {
         Ok(text) => crate::validate_rules(&text),
         Err(_) => vec![Diagnostic::error("invalid-json", "", "rules must be a JSON string or an object")],
@@ -174,8 +191,11 @@ pub fn validate_rules(rules: &JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// Plain JsonLogic, as json-logic-js `apply`.
-#[wasm_bindgen(js_name = applyLogic)]
-pub fn apply_logic(rule: &JsValue, data: &JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = applyLogic, unchecked_return_type = "JsonValue")]
+pub fn apply_logic(
+    #[wasm_bindgen(unchecked_param_type = "JsonValue")] rule: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "unknown")] data: &JsValue,
+) -> Result<JsValue, JsValue> {
     let parse = |v: &JsValue, code: &str, what: &str| -> Result<serde_json::Value, JsValue> {
         serde_json::from_str(&json_text(v, code, what)?).map_err(|e| error(code, &format!("{what}: {e}"), &[]))
     };
@@ -189,8 +209,12 @@ pub fn apply_logic(rule: &JsValue, data: &JsValue) -> Result<JsValue, JsValue> {
 
 /// The seeded synthetic population: `size` clients, the same on every runtime for the same
 /// `seed` and `now` (default 2026-11-25T10:00:00+08:00).
-#[wasm_bindgen(js_name = generatePopulation)]
-pub fn generate_population(size: u32, seed: f64, now: &JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = generatePopulation, unchecked_return_type = "Client[]")]
+pub fn generate_population(
+    size: u32,
+    seed: f64,
+    #[wasm_bindgen(unchecked_optional_param_type = "Instant | null")] now: &JsValue,
+) -> Result<JsValue, JsValue> {
     let now = if now.is_undefined() || now.is_null() {
         time::parse_datetime("2026-11-25T10:00:00+08:00", time::TimeZone::SHANGHAI).unwrap_or(0)
     } else {
