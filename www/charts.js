@@ -29,11 +29,13 @@ export function legend(series) {
 
 /**
  * Horizontal grouped bars. rows: [{label, values: number[]}]; series: [{label, cls}];
- * format(v) → text; opts.labelWidth, opts.max, opts.markers: [{row, value, cls, title}].
+ * format(v) → text; opts.labelWidth, opts.max, opts.markers: [{row, value, cls, title}],
+ * opts.valueLabel(row, seriesIndex, value) → the text after a bar (default format(value)).
  */
 export function groupedBars(rows, series, format, opts = {}) {
   const labelW = opts.labelWidth ?? 210;
-  const valueW = 90;
+  const valueW = opts.valueWidth ?? 90;
+  const valueLabel = opts.valueLabel ?? ((row, k, v) => format(v));
   const barH = 13;
   const gap = 10;
   const rowH = series.length * barH + gap;
@@ -48,7 +50,7 @@ export function groupedBars(rows, series, format, opts = {}) {
       const y = y0 + k * barH;
       const w = Math.max(v > 0 ? 1 : 0, v * scale);
       body += `<rect class="${s.cls}" x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH - 2}"><title>${esc(`${r.label} · ${s.label}: ${format(v)}`)}</title></rect>`;
-      body += `<text class="val" x="${(labelW + w + 4).toFixed(1)}" y="${y + barH - 3}">${esc(format(v))}</text>`;
+      body += `<text class="val" x="${(labelW + w + 4).toFixed(1)}" y="${y + barH - 3}">${esc(valueLabel(r, k, v))}</text>`;
     });
   });
   for (const m of opts.markers ?? []) {

@@ -184,64 +184,83 @@ function akey(k) {
  */
 export function renderAssumptions(container, doc, onEdit, errors = new Map()) {
   container.replaceChildren();
-  const field = (obj, key, ptr, label) => {
+  const esc = (k) => String(k).replaceAll('~', '~0').replaceAll('/', '~1');
+  const messages = (ptr) => (errors.get(ptr) ?? []).map((d) => d.message).join('; ');
+  /** One editable value: obj[key], at pointer `ptr`. */
+  const input = (obj, key, ptr) => {
     const v = obj[key];
-    let input;
+    const set = (x) => {
+      obj[key] = x;
+      onEdit();
+    };
+    let e;
     if (typeof v === 'number') {
-      input = el('input', { type: 'number', step: 'any', value: String(v) });
-      input.addEventListener('input', () => {
-        if (Number.isFinite(input.valueAsNumber)) {
-          obj[key] = input.valueAsNumber;
-          onEdit();
-        }
-      });
+      e = el('input', { type: 'number', step: 'any', value: String(v) });
+      e.addEventListener('input', () => Number.isFinite(e.valueAsNumber) && set(e.valueAsNumber));
     } else if (key === 'kind' && KINDS.includes(v)) {
-      input = el('select');
-      for (const k of KINDS) input.append(el('option', { value: k, text: `${t(`kind_${k}`)} (${k})`, selected: k === v }));
-      input.addEventListener('change', () => {
-        obj[key] = input.value;
-        onEdit();
-      });
+      e = el('select');
+      for (const k of KINDS) e.append(el('option', { value: k, text: t(`kind_${k}`), title: k, selected: k === v }));
+      e.addEventListener('change', () => set(e.value));
     } else if (typeof v === 'boolean') {
-      input = el('input', { type: 'checkbox', checked: v });
-      input.addEventListener('change', () => {
-        obj[key] = input.checked;
-        onEdit();
-      });
+      e = el('input', { type: 'checkbox', checked: v });
+      e.addEventListener('change', () => set(e.checked));
     } else {
-      input = el('input', { type: 'text', value: String(v ?? '') });
-      input.addEventListener('input', () => {
-        obj[key] = input.value;
-        onEdit();
-      });
+      e = el('input', { type: 'text', value: String(v ?? '') });
+      e.addEventListener('input', () => set(e.value));
     }
-    input.dataset.ptr = ptr;
-    const errs = errors.get(ptr);
-    if (errs) input.classList.add('invalid');
-    return el(
-      'label',
-      { class: 'arow', title: ptr },
-      el('span', { class: 'alabel', text: label }),
-      input,
-      errs ? el('span', { class: 'aerr', text: errs.map((d) => d.message).join('; ') }) : null,
-    );
+    e.dataset.ptr = ptr;
+    e.title = messages(ptr) || ptr;
+    if (errors.has(ptr)) e.classList.add('invalid');
+    return e;
   };
+  const field = (obj, key, ptr, label) =>
+    el('label', { class: 'arow', title: ptr }, el('span', { class: 'alabel', text: label }), input(obj, key, ptr), errors.has(ptr) ? el('span', { class: 'aerr', text: messages(ptr) }) : null);
+  const errorsUnder = (ptr) =>
+    [...errors.entries()].filter(([p]) => p === ptr || p.startsWith(`${ptr}/`)).map(([p, ds]) => el('p', { class: 'aerr', text: `${p}: ${ds.map((d) => d.message).join('; ')}` }));
+
+  /** A list of records (e.g. the funnel breakpoints) as a table: one row each, nested {zh, en} as two columns. */
+  const table = (list, ptr) => {
+    const cols = [];
+    const seen = new Set();
+    for (const item of list) {
+      for (const [k, x] of Object.entries(item)) {
+        const paths = x && typeof x === 'object' && !Array.isArray(x) ? Object.keys(x).map((sk) => [k, sk]) : [[k]];
+        for (const c of paths) if (!seen.has(c.join('/'))) seen.add(c.join('/')) && cols.push(c);
+      }
+    }
+    const head = el('tr', {}, ...cols.map((c) => el('th', { text: c.map(akey).join(' · '), title: c.join('/') })));
+    const rows = list.map((item, i) =>
+      el(
+        'tr',
+        {},
+        ...cols.map((c) => {
+          const parent = c.length === 2 ? item[c[0]] : item;
+          const key = c[c.length - 1];
+          const ok = parent && typeof parent === 'object' && key in parent;
+          return el('td', {}, ok ? input(parent, key, `${ptr}/${i}/${c.map(esc).join('/')}`) : null);
+        }),
+      ),
+    );
+    return el('div', { class: 'atable-wrap' }, el('table', { class: 'data atable' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+  };
+
   const walk = (obj, ptr, target) => {
     for (const key of Object.keys(obj)) {
       const v = obj[key];
-      const p = `${ptr}/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      if (v && typeof v === 'object') {
-        const isName = !Array.isArray(v) && Object.keys(v).every((k) => k === 'zh' || k === 'en');
-        const title = Array.isArray(obj) ? nameOf(v.name, v.tag ? `${v.tag}${v.tier ? `=${v.tier}` : ''}` : `#${key}`) : akey(key);
-        const fs = el('fieldset', { class: isName ? 'aname' : 'agroup', 'data-ptr': p }, el('legend', { text: title }));
-        if (errors.get(p)) fs.append(el('span', { class: 'aerr', text: errors.get(p).map((d) => d.message).join('; ') }));
+      const p = `${ptr}/${esc(key)}`;
+      const label = Array.isArray(obj) ? `#${key}` : akey(key);
+      if (Array.isArray(v) && v.length && v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) {
+        target.append(el('fieldset', { class: 'agroup', 'data-ptr': p }, el('legend', { text: label }), table(v, p), ...errorsUnder(p)));
+      } else if (v && typeof v === 'object') {
+        const fs = el('fieldset', { class: 'agroup agrid', 'data-ptr': p }, el('legend', { text: label }));
+        if (errors.has(p)) fs.append(el('span', { class: 'aerr', text: messages(p) }));
         walk(v, p, fs);
         target.append(fs);
       } else {
-        target.append(field(obj, key, p, Array.isArray(obj) ? `#${key}` : akey(key)));
+        target.append(field(obj, key, p, label));
       }
     }
   };
-  if (errors.get('')) container.append(el('p', { class: 'aerr', text: errors.get('').map((d) => d.message).join('; ') }));
+  if (errors.has('')) container.append(el('p', { class: 'aerr', text: messages('') }));
   walk(doc, '', container);
 }

@@ -193,6 +193,11 @@ const TEXT = {
   result: { zh: '结果', en: 'result' },
   reads: { zh: '读取', en: 'reads' },
 
+  ct_benefit: { zh: '权益', en: 'benefit' },
+  ct_education: { zh: '投教内容', en: 'education' },
+  ct_product: { zh: '产品', en: 'product' },
+  ct_service: { zh: '服务', en: 'service' },
+
   // channels and reasons
   ch_push: { zh: '推送', en: 'push' },
   ch_sms: { zh: '短信', en: 'SMS' },

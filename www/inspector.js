@@ -28,7 +28,7 @@ function column(label, d, other, names) {
     ? `<ol class="acts">${d.actions
         .map(
           (a) =>
-            `<li><strong>${esc(nameOf(names.action[a.id], a.id))}</strong> <code>${esc(a.id)}</code><br><span class="muted">${esc(t(`ch_${a.channel}`))} · ${esc(nameOf(names.sop[a.sop], a.sop))} · ${esc(a.content ?? '')}${a.score != null ? ` · ${esc(t('score'))} ${esc(String(a.score))}` : ''}${a.deferredUntil ? ` · ${esc(t('deferredUntil'))} ${esc(a.deferredUntil)}` : ''}</span></li>`,
+            `<li><strong>${esc(nameOf(names.action[a.id], a.id))}</strong> <code>${esc(a.id)}</code><br><span class="muted">${esc(t(`ch_${a.channel}`))} · ${esc(nameOf(names.sop[a.sop], a.sop))} · ${esc(a.content ? t(`ct_${a.content}`) : '')}${a.score != null ? ` · ${esc(t('score'))} ${esc(String(a.score))}` : ''}${a.deferredUntil ? ` · ${esc(t('deferredUntil'))} ${esc(a.deferredUntil)}` : ''}</span></li>`,
         )
         .join('')}</ol>`
     : `<p class="muted">${esc(t('noActions'))}</p>`;

@@ -258,11 +258,12 @@ export function renderReport(root, report, docs) {
     }
   });
   const wrows = [...wl.values()];
-  const markers = [];
-  wrows.forEach((r, i) => {
-    const cap = r.sides.find((w) => w)?.capacity;
-    if (cap != null) markers.push({ row: i, value: cap, cls: 'cap', title: `${t('capacity')}: ${fmtInt(cap)}` });
-  });
+  // Bars are utilisation (tasks / capacity, as the package computes it); the dashed line is 100 %.
+  const markers = wrows.map((_, i) => ({ row: i, value: 1, cls: 'cap', title: `${t('capacity')} 100%` }));
+  const wlabel = (row, k, v) => {
+    const w = row.sides[k];
+    return w ? `${fmtPct(v)} · ${fmtInt(w.tasks)} / ${fmtInt(w.capacity)}` : '';
+  };
   const wlTable = `<table class="data"><thead><tr><th>${esc(t('day'))}</th><th>${esc(t('channel'))}</th><th></th><th>${esc(t('tasks'))}</th><th>${esc(t('capacity'))}</th><th>${esc(t('utilisation'))}</th></tr></thead><tbody>${SIDES.flatMap((s) =>
     (report[s].workload ?? []).map(
       (w, i) =>
@@ -273,13 +274,13 @@ export function renderReport(root, report, docs) {
     section(
       'r-workload',
       t('workload'),
-      legend([...AB(), { label: t('capacity'), cls: 'capsw' }]) +
+      legend([...AB(), { label: `${t('capacity')} = 100%`, cls: 'capsw' }]) +
         viz(
           groupedBars(
-            wrows.map((r) => ({ label: r.key, values: r.sides.map((w) => w?.tasks ?? 0) })),
+            wrows.map((r) => ({ label: r.key, sides: r.sides, values: r.sides.map((w) => w?.utilisation ?? 0) })),
             AB(),
-            fmtInt,
-            { markers, labelWidth: 230 },
+            (v) => fmtPct(v),
+            { markers, labelWidth: 230, valueLabel: wlabel, valueWidth: 150 },
           ),
           numbers(wlTable, true),
         ),
