@@ -307,7 +307,8 @@ export function renderReport(root, report, docs) {
       'r-funnel',
       t('funnel'),
       legend([{ label: t('baseline'), cls: 'sBase' }, ...AB()]) +
-        viz(groupedBars(fRows, [{ label: t('baseline'), cls: 'sBase' }, ...AB()], (v) => fmtPct(v, 2), { labelWidth: 230 }), numbers(fTable, true)),
+        groupedBars(fRows, [{ label: t('baseline'), cls: 'sBase' }, ...AB()], (v) => fmtPct(v, 2), { labelWidth: 300 }) +
+        numbers(fTable, true),
       t('funnelHelp'),
     ),
   );
@@ -370,13 +371,11 @@ function assumptionsTable(a) {
     else rows.push([p, v]);
   };
   walk(a, '');
-  return `<table class="data assumptions"><thead><tr><th>${esc(t('item'))}</th><th>${esc(t('value'))}</th></tr></thead><tbody>${rows
-    .map(([p, v]) =>
-      typeof v === 'number'
-        ? `<tr><th scope="row"><code>${esc(p)}</code></th>${cell(`/assumptions${p}`, v, (x) => String(x))}</tr>`
-        : `<tr><th scope="row"><code>${esc(p)}</code></th><td>${esc(String(v))}</td></tr>`,
-    )
-    .join('')}</tbody></table>`;
+  const item = ([p, v]) =>
+    typeof v === 'number'
+      ? `<div class="kv"><code>${esc(p)}</code><span class="num" data-k="/assumptions${esc(p)}" data-v="${esc(String(v))}">${esc(String(v))}</span></div>`
+      : `<div class="kv${String(v).length > 60 ? ' wide' : ''}"><code>${esc(p)}</code><span>${esc(String(v))}</span></div>`;
+  return `<div class="kvs">${rows.map(item).join('')}</div>`;
 }
 
 const csvCell = (v) => {

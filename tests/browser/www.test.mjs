@@ -272,6 +272,30 @@ test('an uploaded CSV with two bad rows: both listed with their line numbers, th
   await shot('#r-rejected', 'www-upload.png');
 });
 
+test('an uploaded NDJSON file read in 1 MB chunks: the same numbers as natively; the inspector finds a client by id', async () => {
+  // ~6 MB: lines are split across the worker's chunks.
+  const clients = pkg.generatePopulation(5000, 11, NOW);
+  const file = join(work, 'clients.ndjson');
+  writeFileSync(file, `${clients.map((c) => JSON.stringify(c)).join('\n')}\n`);
+  await page.setInputFiles('#file', file);
+  await runAndWait(4);
+  const draft = join(work, 'draft-ndjson.json');
+  writeFileSync(draft, await page.inputValue('#draft-text'));
+  const native = nativeReport(['--ndjson', file, '--draft', draft]);
+  assert.equal(native.clients, 5000);
+  assert.equal(native.rejected, 0);
+  await assertPageMatches(native, 'uploaded NDJSON');
+  const client = clients[4321];
+  await page.click('#inspect-id');
+  await page.fill('#inspect-id', client.id);
+  await page.click('#inspect');
+  await page.waitForFunction((id) => document.querySelector('#inspect-out .client-id strong')?.textContent === id, client.id, WAIT);
+  const expected = pkg.Engine.compile(readFileSync(draft, 'utf8')).decide(client, { now: NOW, trace: true });
+  const expl = await page.$$eval('#inspect-out .dcol:last-child .expl', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(expl.sort(), [expected.explanation.zh, expected.explanation.en].sort());
+  assert.match(await page.textContent('#inspect-out .client-id'), /4322/, 'its line number');
+});
+
 test('the editor marks a diagnostic at its JSON path as you type', async () => {
   const text = await page.inputValue('#draft-text');
   const target = '"var": "logins_30d"';
@@ -296,6 +320,8 @@ test('the editor marks a diagnostic at its JSON path as you type', async () => {
 });
 
 test('the inspector shows one client under A and under B, with reasons and explanations', async () => {
+  await page.click('input[name="source"][value="synthetic"]');
+  await runAndWait(5);
   await page.click('#inspect-index');
   await page.fill('#inspect-index', '17');
   await page.click('#inspect');
