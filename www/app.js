@@ -336,8 +336,12 @@ async function inspect() {
 
 /** A CSV row as a client record, read by the package's CSV reader (typed by the rule set). */
 function csvRecord(csv) {
-  if (typeof state.pkg.csvClient !== 'function') throw new Error(t('csvInspect'));
-  return state.pkg.csvClient(state.published.text, `${csv.header}\n${csv.row}\n`);
+  const engine = state.pkg.Engine.compile(state.published.text);
+  try {
+    return engine.csvClient(`${csv.header}\n${csv.row}\n`);
+  } finally {
+    engine.free();
+  }
 }
 
 // ---------- start ----------

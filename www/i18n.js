@@ -172,10 +172,6 @@ const TEXT = {
   syntheticIndex: { zh: '合成客户序号', en: 'Synthetic client index' },
   uploadedId: { zh: '上传文件中的客户号', en: 'Client id in the uploaded file' },
   inspect: { zh: '查看决策', en: 'Show decisions' },
-  csvInspect: {
-    zh: '暂不能检视 CSV 中的客户（需要引擎按规则读取单行 CSV）；NDJSON 文件与合成客户可以检视。',
-    en: 'Clients of a CSV file cannot be inspected yet (the engine must read one CSV row by the rules); NDJSON files and synthetic clients can.',
-  },
   notFound: { zh: '文件中找不到客户 {id}。', en: 'Client {id} is not in the file.' },
   primaryLayer: { zh: '主分层', en: 'Primary layer' },
   matchedLayers: { zh: '命中的分层', en: 'Matching layers' },

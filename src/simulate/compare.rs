@@ -21,6 +21,7 @@ use crate::record::Record;
 use crate::schema::{Channel, Names};
 use crate::synth::{self, PopulationSpec};
 use crate::time::{self, MS_PER_DAY};
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -56,8 +57,9 @@ pub struct SetupError {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Totals so far, returned by every `add_*` call.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+/// Totals so far, returned by every `add_*` call (`Simulation.add*` and `finish()` in JS).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(rename = "SimulationProgress")]
 pub struct Progress {
     /// Clients decided.
     pub clients: u64,
@@ -65,10 +67,11 @@ pub struct Progress {
     pub rejected: u64,
 }
 
-/// The report: every count for A and for B, the transitions between them, and the
-/// assumptions they rest on.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// The report of a what-if simulation: every count for the published rule set (A) and the
+/// draft (B), the transitions between them, and the assumptions they rest on.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "SimulationReport")]
 pub struct Report {
     pub clients: u64,
     pub rejected: u64,
@@ -76,6 +79,8 @@ pub struct Report {
     pub errors: Vec<RecordError>,
     /// The decision instant (RFC 3339, in the published rule set's time zone).
     pub now: String,
+    /// The assumptions the projections rest on, defaults filled in.
+    #[schemars(with = "AssumptionsEcho")]
     pub assumptions: Assumptions,
     /// Warnings about the assumptions (e.g. an uplift for an action neither rule set has).
     pub warnings: Vec<Diagnostic>,
@@ -86,8 +91,25 @@ pub struct Report {
     pub clients_changing_actions: u64,
 }
 
+/// In the package's TypeScript declarations, the report's `assumptions` is the `Assumptions`
+/// interface (the input's shape; on the report every default is filled in).
+struct AssumptionsEcho;
+
+impl JsonSchema for AssumptionsEcho {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AssumptionsEcho".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "x-ts-type": "Assumptions" })
+    }
+}
+
 /// Primary layer under A (rows) → under B (columns); the last id of each is `(none)`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[schemars(rename = "LayerTransitions")]
 pub struct Transitions {
     pub from: Vec<String>,
     pub to: Vec<String>,
@@ -95,7 +117,7 @@ pub struct Transitions {
 }
 
 /// Everything counted under one rule set.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SideReport {
     pub rule_set: RuleSetRef,
@@ -111,7 +133,7 @@ pub struct SideReport {
 
 /// Touches per client in the 7 days ending with this decision: past contacts plus the actions
 /// chosen now.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactPressure {
     pub mean_per_client_week: f64,
@@ -121,19 +143,19 @@ pub struct ContactPressure {
 }
 
 /// Human work created on one day, against the declared capacity.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Workload {
     pub day: String,
     pub channel: Channel,
     pub tasks: u64,
-    /// `None` when the assumptions declare no capacity for the channel.
+    /// `null` when the assumptions declare no capacity for the channel.
     pub capacity: Option<u32>,
-    /// tasks / capacity.
+    /// tasks / capacity (`null` without a capacity).
     pub utilisation: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FunnelStage {
     pub tag: String,
@@ -151,7 +173,7 @@ pub struct FunnelStage {
     pub projected_rate: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Revenue {
     /// Revenue of the expected conversions with no action.
@@ -165,7 +187,7 @@ pub struct Revenue {
     pub incentives: IncentivesEarned,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IncentivesEarned {
     pub new_client: f64,

@@ -22,6 +22,7 @@ use crate::engine::{CompileError, EngineInfo};
 use crate::evaluate::Fate;
 use crate::record::Outcome;
 use crate::schema::{Channel, RuleSet};
+use crate::simulate::{Assumptions, Progress, Report};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -42,6 +43,8 @@ pub fn declarations() -> Result<String, String> {
         .input::<Client>()
         .input::<DecideOptions>()
         .input::<BatchOptions>()
+        .input::<SimulationOptions>()
+        .input::<Assumptions>()
         // What they return and throw.
         .output::<Decision>()
         .output::<NotChosenReason>()
@@ -49,6 +52,8 @@ pub fn declarations() -> Result<String, String> {
         .output::<EngineInfo>()
         .output::<Diagnostic>()
         .output::<ClientsegError>()
+        .output::<Progress>()
+        .output::<Report>()
         .render()
 }
 
@@ -136,6 +141,36 @@ pub struct BatchOptions {
     pub now: Instant,
     /// The event type the decisions are made for (see `DecideOptions.event`).
     pub event: Option<String>,
+    /// The format of text or `Uint8Array` input: NDJSON (the default) or CSV with a header row.
+    pub format: Option<TextFormat>,
+}
+
+/// The format of text input.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TextFormat {
+    Ndjson,
+    Csv,
+}
+
+/// The options of `new Simulation(published, draft, options)`.
+#[derive(JsonSchema)]
+pub struct SimulationOptions {
+    /// The decision instant (required) for every client, under both rule sets.
+    pub now: Instant,
+    /// The simulation assumptions (an object or its JSON text); the default pack's are in
+    /// `clientseg/rules/internet-branch.simulation.json`.
+    pub assumptions: AssumptionsInput,
+    /// The event type the decisions are made for (see `DecideOptions.event`).
+    pub event: Option<String>,
+}
+
+/// Assumptions as an object or as JSON text.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum AssumptionsInput {
+    Object(Assumptions),
+    Text(String),
 }
 
 /// The result of `engine.decideBatch`, compact: record `k` (in input order, bad records left

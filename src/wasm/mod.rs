@@ -127,8 +127,8 @@ impl Engine {
         to_js(&self.core.decide(&record, &ctx))
     }
 
-    /// Decides many clients in one call. `input`: NDJSON as a `Uint8Array` or string, or an
-    /// array of client objects; `options`: `{ now, event? }`. Returns
+    /// Decides many clients in one call. `input`: NDJSON (or CSV with `format: "csv"`) as a
+    /// `Uint8Array` or string, or an array of client objects; `options`: `{ now, event?, format? }`. Returns
     /// `{ count, clientIds, primaryLayer: Int32Array, actionOffsets: Uint32Array,
     /// actions: Uint16Array, layerIds, actionIds, errors: [{line, clientId, errors}] }`: record
     /// `k`'s actions are `actions.subarray(actionOffsets[k], actionOffsets[k + 1])`, best first.
@@ -141,10 +141,24 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let now = parse_now(&get(options, "now"), self.core.time_zone())?;
         let ctx = Context { now, event: get(options, "event").as_string(), trace: false };
+        let csv = match get(options, "format").as_string().as_deref() {
+            None | Some("ndjson") => false,
+            Some("csv") => true,
+            Some(other) => {
+                return Err(error(
+                    "INVALID_OPTIONS",
+                    &format!("`format` \"{other}\": expected \"ndjson\" or \"csv\""),
+                    &[("path", "format".into())],
+                ));
+            }
+        };
+        let text_batch = |bytes: &[u8]| {
+            if csv { self.core.decide_csv(bytes, &ctx) } else { self.core.decide_ndjson(bytes, &ctx) }
+        };
         let out = if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
-            self.core.decide_ndjson(&bytes.to_vec(), &ctx)
+            text_batch(&bytes.to_vec())
         } else if let Some(text) = input.as_string() {
-            self.core.decide_ndjson(text.as_bytes(), &ctx)
+            text_batch(text.as_bytes())
         } else if js_sys::Array::is_array(input) {
             let text = json_text(input, "INVALID_INPUT", "the records")?;
             let records: Vec<serde_json::Value> = serde_json::from_str(&text)
@@ -170,6 +184,21 @@ impl Engine {
         set("actionIds", to_js(&out.action_ids)?);
         set("errors", to_js(&out.errors)?);
         Ok(result.into())
+    }
+
+    /// One CSV row as a client object, typed by this rule set's field declarations (the record
+    /// `decideBatch(csv, { format: "csv" })` and `Simulation.addCsv` read): `csv` is the header
+    /// line and the row. Throws `INVALID_INPUT` (with `diagnostics`) when they cannot be read.
+    #[wasm_bindgen(js_name = csvClient, unchecked_return_type = "Client")]
+    pub fn csv_client(&self, csv: &str) -> Result<JsValue, JsValue> {
+        let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
+        let (Some(head), Some(row)) = (lines.next(), lines.next()) else {
+            return Err(error("INVALID_INPUT", "csvClient takes the header line and one row", &[]));
+        };
+        let invalid = |e: crate::RecordError| diagnostics_error("INVALID_INPUT", &e.to_string(), &e.errors);
+        let header = crate::csv::CsvHeader::parse(head).map_err(invalid)?;
+        let json = self.core.csv_row_json(&header, row).map_err(invalid)?;
+        js_sys::JSON::parse(&json).map_err(|_| error("INTERNAL", "cannot convert the row", &[]))
     }
 
     /// `{ id, version, name, contentHash, fields: [{id, type, sensitive, purpose, unit?}] }`:

@@ -47,7 +47,11 @@ impl Simulation {
     /// "published" or "draft", and `diagnostics`), `INVALID_ASSUMPTIONS` (with `diagnostics`)
     /// or `INVALID_OPTIONS`.
     #[wasm_bindgen(constructor)]
-    pub fn new(published: &JsValue, draft: &JsValue, options: &JsValue) -> Result<Simulation, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "RuleSet | string")] published: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RuleSet | string")] draft: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SimulationOptions")] options: &JsValue,
+    ) -> Result<Simulation, JsValue> {
         let a = compile(published, "published")?;
         let b = compile(draft, "draft")?;
         let now = parse_now(&get(options, "now"), a.time_zone())?;
@@ -73,32 +77,39 @@ impl Simulation {
 
     /// Adds clients `start .. start + count` of the seeded synthetic population (the clients
     /// `generatePopulation(size, seed, now)` returns). Returns the totals `{ clients, rejected }`.
-    #[wasm_bindgen(js_name = addSynthetic)]
-    pub fn add_synthetic(&mut self, start: u32, count: u32, seed_value: f64) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = addSynthetic, unchecked_return_type = "SimulationProgress")]
+    pub fn add_synthetic(
+        &mut self,
+        start: u32,
+        count: u32,
+        #[wasm_bindgen(js_name = seed)] seed_value: f64,
+    ) -> Result<JsValue, JsValue> {
         let s = seed(seed_value)?;
         Ok(progress(self.core.add_synthetic(start as usize, count as usize, s)))
     }
 
     /// Adds NDJSON bytes; a chunk may end anywhere (the rest of a line waits for the next chunk
     /// or `finish()`). Bad lines are counted and listed on the report with their line numbers.
-    #[wasm_bindgen(js_name = addNdjson)]
+    #[wasm_bindgen(js_name = addNdjson, unchecked_return_type = "SimulationProgress")]
     pub fn add_ndjson(&mut self, bytes: &[u8]) -> JsValue {
         progress(self.core.add_ndjson(bytes))
     }
 
     /// Adds CSV bytes: the first chunk of a file starts with its header row.
-    #[wasm_bindgen(js_name = addCsv)]
+    #[wasm_bindgen(js_name = addCsv, unchecked_return_type = "SimulationProgress")]
     pub fn add_csv(&mut self, bytes: &[u8]) -> JsValue {
         progress(self.core.add_csv(bytes))
     }
 
     /// Ends the current file: decides a last line without a line break. The next `addNdjson`
     /// or `addCsv` starts a new file (lines count from 1; CSV expects a header).
+    #[wasm_bindgen(unchecked_return_type = "SimulationProgress")]
     pub fn finish(&mut self) -> JsValue {
         progress(self.core.finish())
     }
 
     /// The report so far: both sides' counts, transitions, funnel, revenue, and the assumptions.
+    #[wasm_bindgen(unchecked_return_type = "SimulationReport")]
     pub fn report(&self) -> Result<JsValue, JsValue> {
         to_js(&self.core.report())
     }
@@ -106,8 +117,12 @@ impl Simulation {
 
 /// Synthetic client `index` of the seeded population (for inspecting one client): the same
 /// object as `generatePopulation(size, seed, now)[index]`.
-#[wasm_bindgen(js_name = syntheticClient)]
-pub fn synthetic_client(index: u32, seed_value: f64, now: &JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = syntheticClient, unchecked_return_type = "Client")]
+pub fn synthetic_client(
+    index: u32,
+    #[wasm_bindgen(js_name = seed)] seed_value: f64,
+    #[wasm_bindgen(unchecked_optional_param_type = "Instant | null")] now: &JsValue,
+) -> Result<JsValue, JsValue> {
     let now = if now.is_undefined() || now.is_null() {
         time::parse_datetime("2026-11-25T10:00:00+08:00", time::TimeZone::SHANGHAI).unwrap_or(0)
     } else {

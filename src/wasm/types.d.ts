@@ -359,6 +359,120 @@ export interface BatchOptions {
     now: Instant;
     /** The event type the decisions are made for (see `DecideOptions.event`). */
     event?: string | null;
+    /** The format of text or `Uint8Array` input: NDJSON (the default) or CSV with a header row. */
+    format?: TextFormat | null;
+}
+
+/** The format of text input. */
+export type TextFormat = "ndjson" | "csv";
+
+/** The options of `new Simulation(published, draft, options)`. */
+export interface SimulationOptions {
+    /** The decision instant (required) for every client, under both rule sets. */
+    now: Instant;
+    /**
+     * The simulation assumptions (an object or its JSON text); the default pack's are in
+     * `clientseg/rules/internet-branch.simulation.json`.
+     */
+    assumptions: AssumptionsInput;
+    /** The event type the decisions are made for (see `DecideOptions.event`). */
+    event?: string | null;
+}
+
+/** Assumptions as an object or as JSON text. */
+export type AssumptionsInput = Assumptions | string;
+
+/** What a simulation assumes about the world outside the rules. */
+export interface Assumptions {
+    /** The period the conversion rates and revenue refer to, in days (labels the report). */
+    horizonDays: number;
+    /**
+     * The funnel breakpoints, in funnel order. A client counts at the first one whose tag
+     * (or tag tier) it carries, so no client is counted twice.
+     */
+    breakpoints: Breakpoint[];
+    /**
+     * The internet branch's (承做, execution) operations-service share of the revenue of the
+     * clients it converts; the originating branch (承揽) keeps the rest.
+     */
+    executionShare: number;
+    incentives: Incentives;
+    /**
+     * Tasks per day the client managers (`advisor_assignment`) and the call centre
+     * (`outbound_call`) can handle.
+     *
+     * @defaultValue `{}`
+     */
+    capacityPerDay?: {
+        advisor_assignment?: number;
+        in_app?: number;
+        outbound_call?: number;
+        push?: number;
+        sms?: number;
+        wecom?: number;
+    };
+    /**
+     * Currency of every amount (label only).
+     *
+     * @defaultValue `"CNY"`
+     */
+    currency?: string;
+    /** Free text: where the numbers come from. */
+    description?: string;
+    /**
+     * Per action id: replaces the channel's uplift for that action.
+     *
+     * @defaultValue `{}`
+     */
+    upliftByAction?: { [key: string]: number };
+    /**
+     * Added to a client's conversion probability for each chosen action on the channel
+     * (0.02 = two percentage points). Channels not listed add nothing.
+     *
+     * @defaultValue `{}`
+     */
+    upliftByChannel?: {
+        advisor_assignment?: number;
+        in_app?: number;
+        outbound_call?: number;
+        push?: number;
+        sms?: number;
+        wecom?: number;
+    };
+}
+
+/** One funnel breakpoint: the clients stuck at it and what converting one of them is worth. */
+export interface Breakpoint {
+    /** The tag that marks clients at this breakpoint (it must exist in both rule sets). */
+    tag: string;
+    /** What converting means here, e.g. 开户未入金 → 入金. */
+    name: Names;
+    kind: BreakpointKind;
+    /** Probability that a client at the breakpoint converts within the horizon with no action. */
+    baselineRate: number;
+    /** Revenue a conversion brings within the horizon. */
+    revenuePerConversion: number;
+    /** For a multi-tier tag: the tier. */
+    tier?: string | null;
+}
+
+/**
+ * Which incentive a breakpoint's conversions earn the internet branch.
+ *
+ * - `"lead"`: A lead becoming a client (account application, account opened).
+ * - `"newClient"`: A new client's first deposit or first trade: new-client revenue.
+ * - `"longTail"`: A long-tail client reactivated or buying a product: extra long-tail revenue.
+ */
+export type BreakpointKind = "lead" | "newClient" | "longTail";
+
+/** The internet branch's incentives. */
+export interface Incentives {
+    /** Share of projected new-client revenue. */
+    newClientRevenueRate: number;
+    /** Share of the long-tail revenue above the no-action baseline. */
+    longTailExtraRevenueRate: number;
+    /** Amount per converted lead. */
+    perLeadConverted: number;
 }
 
 /**
@@ -550,3 +664,128 @@ export interface ClientsegError extends Error {
  * with `diagnostics`), `INTERNAL` (a bug: please report it).
  */
 export type ErrorCode = "INVALID_RULES" | "INVALID_CLIENT" | "INVALID_OPTIONS" | "INVALID_INPUT" | "INVALID_LOGIC" | "INVALID_DATA" | "INVALID_ASSUMPTIONS" | "INTERNAL";
+
+/** Totals so far, returned by every `add_*` call (`Simulation.add*` and `finish()` in JS). */
+export interface SimulationProgress {
+    /** Clients decided. */
+    clients: number;
+    /** Records that could not be read. */
+    rejected: number;
+}
+
+/**
+ * The report of a what-if simulation: every count for the published rule set (A) and the
+ * draft (B), the transitions between them, and the assumptions they rest on.
+ */
+export interface SimulationReport {
+    clients: number;
+    rejected: number;
+    /** The first bad records, with their line numbers. */
+    errors: RecordError[];
+    /** The decision instant (RFC 3339, in the published rule set's time zone). */
+    now: string;
+    /** The assumptions the projections rest on, defaults filled in. */
+    assumptions: Assumptions;
+    /** Warnings about the assumptions (e.g. an uplift for an action neither rule set has). */
+    warnings: Diagnostic[];
+    published: SideReport;
+    draft: SideReport;
+    transitions: LayerTransitions;
+    clientsChangingLayer: number;
+    clientsChangingActions: number;
+}
+
+/** Everything counted under one rule set. */
+export interface SideReport {
+    ruleSet: RuleSetRef;
+    clients: number;
+    /** Primary layer → clients. */
+    primaryLayers: { [key: string]: number };
+    /** Tag (or `tag=tier`) → clients. */
+    tags: { [key: string]: number };
+    /** SOP → chosen actions. */
+    actionsBySop: { [key: string]: number };
+    /** Channel → chosen actions. */
+    actionsByChannel: { [key: string]: number };
+    /** Action → chosen. */
+    actions: { [key: string]: number };
+    /**
+     * Reason code → candidates not chosen for it (excluding `condition_false`,
+     * `not_triggered` and `fallback_not_needed`, which are not suppressions).
+     */
+    suppressions: { [key: string]: number };
+    /** Chosen actions deferred by quiet hours. */
+    deferred: number;
+    clientsWithoutAction: number;
+    /** SOP → clients in its control group who were eligible for one of its actions. */
+    controlGroup: { [key: string]: number };
+    /** Day the action is scheduled (quiet hours may defer it) → channel → actions. */
+    actionsByDay: { [key: string]: { [key: string]: number } };
+    contactPressure: ContactPressure;
+    workload: Workload[];
+    funnel: FunnelStage[];
+    revenue: Revenue;
+}
+
+/**
+ * Touches per client in the 7 days ending with this decision: past contacts plus the actions
+ * chosen now.
+ */
+export interface ContactPressure {
+    meanPerClientWeek: number;
+    maxPerClientWeek: number;
+    /** Clients with 0, 1, 2, … touches; the last bucket counts that many or more. */
+    histogram: number[];
+}
+
+/** Human work created on one day, against the declared capacity. */
+export interface Workload {
+    day: string;
+    channel: Channel;
+    tasks: number;
+    /** `null` when the assumptions declare no capacity for the channel. */
+    capacity: number | null;
+    /** tasks / capacity (`null` without a capacity). */
+    utilisation: number | null;
+}
+
+export interface FunnelStage {
+    tag: string;
+    name: Names;
+    kind: BreakpointKind;
+    /** Clients at this breakpoint (and at no earlier one). */
+    clients: number;
+    baselineRate: number;
+    /** Expected conversions with no action. */
+    baselineConversions: number;
+    /** Expected conversions with the chosen actions' uplifts. */
+    projectedConversions: number;
+    projectedRate: number;
+    tier?: string;
+}
+
+export interface Revenue {
+    /** Revenue of the expected conversions with no action. */
+    baseline: number;
+    projected: number;
+    incremental: number;
+    /** Kept by the originating branches (承揽). */
+    origination: number;
+    /** The internet branch's operations-service share (承做). */
+    execution: number;
+    incentives: IncentivesEarned;
+}
+
+export interface IncentivesEarned {
+    newClient: number;
+    longTail: number;
+    leadConversion: number;
+    total: number;
+}
+
+/** Primary layer under A (rows) → under B (columns); the last id of each is `(none)`. */
+export interface LayerTransitions {
+    from: string[];
+    to: string[];
+    counts: number[][];
+}

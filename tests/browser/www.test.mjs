@@ -243,11 +243,11 @@ function populationCsv(n, seed) {
     const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
     return /[",]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
-  return { cols, rows: clients.map((c) => cols.map((k) => cell(c[k]))) };
+  return { cols, rows: clients.map((c) => cols.map((k) => cell(c[k]))), clients };
 }
 
 test('an uploaded CSV with two bad rows: both listed with their line numbers, the rest simulated', async () => {
-  const { cols, rows } = populationCsv(60, 7);
+  const { cols, rows, clients } = populationCsv(60, 7);
   const aum = cols.indexOf('aum');
   const risk = cols.indexOf('risk_class');
   rows[3][aum] = 'lots'; // line 5: not a number
@@ -270,6 +270,16 @@ test('an uploaded CSV with two bad rows: both listed with their line numbers, th
   assert.equal(native.rejected, 2);
   await assertPageMatches(native, 'uploaded CSV');
   await shot('#r-rejected', 'www-upload.png');
+  // The inspector reads one CSV row through the package (engine.csvClient) and decides it as the
+  // JSON client it came from.
+  const client = clients[20];
+  await page.click('#inspect-id');
+  await page.fill('#inspect-id', client.id);
+  await page.click('#inspect');
+  await page.waitForFunction((id) => document.querySelector('#inspect-out .client-id strong')?.textContent === id, client.id, WAIT);
+  const expected = pkg.Engine.compile(readFileSync(draft, 'utf8')).decide(client, { now: NOW, trace: true });
+  const expl = await page.$$eval('#inspect-out .dcol:last-child .expl', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(expl.sort(), [expected.explanation.zh, expected.explanation.en].sort());
 });
 
 test('an uploaded NDJSON file read in 1 MB chunks: the same numbers as natively; the inspector finds a client by id', async () => {

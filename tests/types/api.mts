@@ -5,9 +5,11 @@
 //   tsc --noEmit -p tests/types/tsconfig.node.json && tsc --noEmit -p tests/types/tsconfig.web.json
 import {
   Engine,
+  Simulation,
   applyLogic,
   generatePopulation,
   schemaVersion,
+  syntheticClient,
   validateRules,
   version,
   type BatchResult,
@@ -22,12 +24,16 @@ import {
   type NotChosenReason,
   type RecordError,
   type RuleSet,
+  type Assumptions,
+  type SimulationProgress,
+  type SimulationReport,
 } from 'clientseg';
 
 // Stand-ins for what the README gets from node:fs and the console (no @types/node or DOM here).
 declare function show(...values: unknown[]): void;
 declare const rulesText: string; // readFileSync(require.resolve('clientseg/rules/internet-branch.json'), 'utf8')
 declare const ndjson: Uint8Array; // NDJSON bytes, e.g. readFileSync('clients.ndjson')
+declare const csvBytes: Uint8Array; // CSV bytes with a header row, e.g. readFileSync('clients.csv')
 
 // --- Rules: a typed literal, JSON text, or whatever JSON.parse returns ---
 const names = (zh: string, en: string) => ({ zh, en });
@@ -195,3 +201,31 @@ try {
   // @ts-expect-error error codes are a closed set
   show(err.code === 'NOT_A_CODE');
 }
+
+// --- What-if simulation: published vs draft over a population fed in chunks ---
+declare const assumptionsText: string; // readFileSync(require.resolve('clientseg/rules/internet-branch.simulation.json'), 'utf8')
+const assumptions: Assumptions = JSON.parse(assumptionsText);
+const sim = new Simulation(rulesText, rules, { now: '2026-11-25T10:00:00+08:00', assumptions });
+let progress: SimulationProgress = sim.addSynthetic(0, 10_000, 42);
+progress = sim.addNdjson(ndjson);
+progress = sim.addCsv(csvBytes);
+progress = sim.finish();
+show(progress.clients, progress.rejected);
+const report: SimulationReport = sim.report();
+show(
+  report.clientsChangingLayer,
+  report.transitions.counts[0]?.[1],
+  report.draft.primaryLayers['high_potential_new'],
+  report.published.revenue.execution,
+  report.draft.funnel.map((f) => [f.name.zh, f.projectedConversions]),
+  report.published.workload.map((w) => w.utilisation ?? 'no capacity'),
+  report.errors.map((e) => e.line),
+);
+show(syntheticClient(7, 42).id, syntheticClient(7, 42, Date.now()).events?.length);
+// @ts-expect-error assumptions are required
+new Simulation(rules, rules, { now: Date.now() });
+// @ts-expect-error the report has no `total`; counts are per side
+show(report.total);
+// @ts-expect-error a breakpoint kind is lead, newClient or longTail
+const kind: Assumptions['breakpoints'][number]['kind'] = 'vip';
+show(kind);
