@@ -131,6 +131,33 @@ impl Engine {
         out
     }
 
+    /// Decides the records of a JSON array given as text (what `JSON.stringify` makes of an
+    /// array of clients): each element goes through the one-pass reader, unparsed until then.
+    /// An error's `line` is the record's 1-based position in the array.
+    ///
+    /// # Errors
+    /// When the text is not a JSON array (its elements are checked one by one as records).
+    pub fn decide_json_array(&self, text: &str, ctx: &Context) -> Result<BatchResult, String> {
+        let elements = json_array_elements(text)?;
+        let mut out = BatchResult::new(self);
+        let mut scratch = BlockScratch::default();
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for (i, element) in elements.into_iter().enumerate() {
+            match self.read_client_text(element) {
+                Ok(r) => chunk.push(r),
+                Err(mut e) => {
+                    e.line = Some(i + 1);
+                    out.errors.push(e);
+                }
+            }
+            if chunk.len() == CHUNK {
+                self.flush(&mut chunk, ctx, &mut scratch, &mut out);
+            }
+        }
+        self.flush(&mut chunk, ctx, &mut scratch, &mut out);
+        Ok(out)
+    }
+
     /// Decides a list of JSON records; an error's `line` is the record's 1-based position.
     pub fn decide_records(&self, records: &[serde_json::Value], ctx: &Context) -> BatchResult {
         let mut out = BatchResult::new(self);
@@ -164,5 +191,88 @@ impl Engine {
             out.action_offsets.push(out.actions.len() as u32);
         });
         chunk.clear();
+    }
+}
+
+/// The texts of the elements of a JSON array, found by tracking strings and nesting only (each
+/// element is checked when it is read).
+///
+/// # Errors
+/// When the text is not one JSON array.
+pub fn json_array_elements(text: &str) -> Result<Vec<&str>, String> {
+    let b = text.as_bytes();
+    let ws = |i: &mut usize| {
+        while *i < b.len() && b[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+    };
+    let mut i = 0;
+    ws(&mut i);
+    if b.get(i) != Some(&b'[') {
+        return Err("expected a JSON array".into());
+    }
+    i += 1;
+    let mut out = Vec::new();
+    ws(&mut i);
+    if b.get(i) == Some(&b']') {
+        i += 1;
+    } else {
+        loop {
+            ws(&mut i);
+            let start = i;
+            let (mut depth, mut in_string) = (0usize, false);
+            while i < b.len() {
+                let c = b[i];
+                if in_string {
+                    match c {
+                        b'\\' => i += 1,
+                        b'"' => in_string = false,
+                        _ => {}
+                    }
+                } else {
+                    match c {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' if depth > 0 => depth -= 1,
+                        b',' | b']' if depth == 0 => break,
+                        _ => {}
+                    }
+                }
+                i += 1;
+            }
+            let element = text[start..i.min(b.len())].trim_end();
+            if element.is_empty() || i >= b.len() {
+                return Err(format!("element {} of the array is missing or not closed", out.len() + 1));
+            }
+            out.push(element);
+            i += 1;
+            if b[i - 1] == b']' {
+                break;
+            }
+        }
+    }
+    ws(&mut i);
+    if i < b.len() {
+        return Err("text after the end of the array".into());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_array_elements;
+
+    #[test]
+    fn splits_array_elements_without_parsing_them() {
+        assert_eq!(json_array_elements(" [ ] ").unwrap(), Vec::<&str>::new());
+        assert_eq!(
+            json_array_elements(r#"[{"a":[1,{"b":"],}"}]}, 2 ,"x\\\"]" ,null,[[]]]"#).unwrap(),
+            [r#"{"a":[1,{"b":"],}"}]}"#, "2", r#""x\\\"]""#, "null", "[[]]"]
+        );
+        assert!(json_array_elements("{}").is_err());
+        assert!(json_array_elements("[1,").is_err());
+        assert!(json_array_elements("[1,]").is_err());
+        assert!(json_array_elements("[1] 2").is_err());
+        assert!(json_array_elements(r#"["open]"#).is_err());
     }
 }

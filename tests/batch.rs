@@ -63,6 +63,28 @@ fn record_lists_report_positions() {
     assert_eq!(out.errors[0].errors[0].code, "missing-key");
 }
 
+/// An array of records as text (what the JS boundary gets from `JSON.stringify`) decides
+/// exactly as the parsed records do, bad elements included.
+#[test]
+fn json_array_text_matches_parsed_records() {
+    let engine = engine();
+    let now = time::parse_datetime("2026-11-25T10:00:00+08:00", engine.time_zone()).unwrap();
+    let ctx = Context::at(now);
+    let mut records: Vec<serde_json::Value> = generate_ndjson(&PopulationSpec { size: 3_000, seed: 4, now })
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    records[7] = serde_json::json!({"aum": 1});
+    records[300] = serde_json::json!([1, {"id": "x"}]);
+    records[2_999] = serde_json::json!("text, with ] and \" inside");
+    let text = serde_json::to_string_pretty(&records).unwrap();
+    let from_text = engine.decide_json_array(&text, &ctx).unwrap();
+    assert_eq!(from_text, engine.decide_records(&records, &ctx));
+    assert_eq!(from_text.errors.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(8), Some(301), Some(3_000)]);
+    assert!(engine.decide_json_array("{\"id\": 1}", &ctx).is_err());
+    assert!(engine.decide_json_array("[{\"id\": 1}", &ctx).is_err());
+}
+
 #[test]
 fn csv_batch_matches_the_ndjson_batch_and_reports_bad_rows() {
     let engine = engine();

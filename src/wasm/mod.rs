@@ -161,9 +161,9 @@ impl Engine {
             text_batch(text.as_bytes())
         } else if js_sys::Array::is_array(input) {
             let text = json_text(input, "INVALID_INPUT", "the records")?;
-            let records: Vec<serde_json::Value> = serde_json::from_str(&text)
-                .map_err(|e| error("INVALID_INPUT", &format!("the records must be JSON objects: {e}"), &[]))?;
-            self.core.decide_records(&records, &ctx)
+            self.core
+                .decide_json_array(&text, &ctx)
+                .map_err(|e| error("INVALID_INPUT", &format!("the records: {e}"), &[]))?
         } else {
             return Err(error(
                 "INVALID_INPUT",
