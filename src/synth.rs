@@ -42,6 +42,9 @@
 //!   fitting the client's stage and only on consented channels; outcomes delivered 42 %, opened 30 %,
 //!   clicked 15 %, rejected 8 %, converted 5 %.
 
+use crate::engine::Engine;
+use crate::record::{Contact, Event, FieldVal, Outcome, PropVal, Record};
+use crate::schema::{Channel, FieldType, PropType};
 use crate::time::{MS_PER_DAY, TimeZone, civil_from_days, format_datetime};
 use serde_json::{Map, Value};
 
@@ -703,6 +706,191 @@ impl Sink for Tree {
         };
         self.add(key, v);
     }
+}
+
+/// A writer that reads the client straight into a [`Record`] for one rule set: the record
+/// `engine.read_client_text` makes of the client's JSON text, without writing and parsing the
+/// text. It gives up (`ok = false`) wherever that reader could report a problem, so the caller
+/// takes the text path, whose reader says what is wrong.
+struct RecordSink<'e> {
+    e: &'e Engine,
+    ok: bool,
+    id: Option<Box<str>>,
+    values: Vec<FieldVal>,
+    events: Vec<Event>,
+    contacts: Vec<Contact>,
+    /// The list being written: `contacts`, `events` or a top-level key (`holdings`).
+    list: &'static str,
+    /// Members of the event or contact being written.
+    item: Vec<(&'static str, Member)>,
+    /// Items of a list field being written (`None`: the key is not a declared list field).
+    strings: Option<Vec<Box<str>>>,
+}
+
+/// One member of an event or contact, copied out of the generator's record.
+enum Member {
+    Str(Box<str>),
+    Time(i64),
+    Num(f64),
+    Bool(bool),
+}
+
+impl RecordSink<'_> {
+    fn field(&mut self, key: &str, v: &Scalar<'_>) {
+        let Some(&slot) = self.e.field_slots.get(key) else { return };
+        let slot = slot as usize;
+        let val = match (self.e.fields[slot].ty, v) {
+            (FieldType::Number, Scalar::Money(c)) => FieldVal::Num(*c as f64 / 100.0),
+            (FieldType::Number | FieldType::Integer, Scalar::Int(n)) => FieldVal::Num(*n as f64),
+            (FieldType::Integer, Scalar::Money(c)) if c % 100 == 0 => FieldVal::Num((c / 100) as f64),
+            (FieldType::Boolean, Scalar::Bool(b)) => FieldVal::Bool(*b),
+            (FieldType::String, Scalar::Str(s)) => FieldVal::Str((*s).into()),
+            (FieldType::String, Scalar::Time(t)) => {
+                let mut text = Vec::with_capacity(25);
+                push_time(&mut text, *t);
+                FieldVal::Str(ascii(text).into())
+            }
+            (FieldType::Datetime, Scalar::Time(t)) => FieldVal::Time(*t),
+            (FieldType::Enum, Scalar::Str(s)) => {
+                match self.e.enums.get(slot).and_then(|vs| vs.iter().position(|v| **v == **s)) {
+                    Some(i) => FieldVal::Enum(i as u16),
+                    None => {
+                        self.ok = false;
+                        return;
+                    }
+                }
+            }
+            _ => {
+                self.ok = false;
+                return;
+            }
+        };
+        self.values[slot] = val;
+    }
+
+    fn get(&self, key: &str) -> Option<&Member> {
+        self.item.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    fn event(&mut self) {
+        let Some(Member::Str(ty)) = self.get("type") else { return self.ok = false };
+        let Some(&event_type) = self.e.event_slots.get(&**ty) else { return };
+        let Some(&Member::Time(at)) = self.get("at") else { return self.ok = false };
+        let def = &self.e.events[event_type as usize];
+        let mut props = Vec::with_capacity(def.props.len());
+        for (name, ty) in &def.props {
+            props.push(match (self.get(name), ty) {
+                (None, _) => PropVal::Missing,
+                (Some(Member::Num(n)), PropType::Number) => PropVal::Num(*n),
+                (Some(Member::Str(s)), PropType::String) => PropVal::Str(s.clone()),
+                (Some(Member::Bool(b)), PropType::Boolean) => PropVal::Bool(*b),
+                _ => return self.ok = false,
+            });
+        }
+        self.events.push(Event { event_type, at, props: props.into() });
+    }
+
+    fn contact(&mut self) {
+        let channel = match self.get("channel") {
+            Some(Member::Str(c)) => Channel::parse(c),
+            _ => None,
+        };
+        let outcome = match self.get("outcome") {
+            Some(Member::Str(o)) => Outcome::parse(o),
+            _ => Some(Outcome::Delivered),
+        };
+        let (Some(channel), Some(outcome), Some(&Member::Time(at))) = (channel, outcome, self.get("at")) else {
+            return self.ok = false;
+        };
+        let action = match self.get("action") {
+            Some(Member::Str(a)) => self.e.action_slots.get(&**a).copied(),
+            _ => None,
+        };
+        self.contacts.push(Contact { action, channel, at, outcome });
+    }
+}
+
+impl Sink for RecordSink<'_> {
+    fn open(&mut self, key: &'static str, array: bool) {
+        if array {
+            self.list = key;
+            self.strings = match self.e.field_slots.get(key) {
+                Some(&slot) if self.e.fields[slot as usize].ty == FieldType::List => Some(Vec::new()),
+                Some(_) => {
+                    self.ok = false;
+                    None
+                }
+                None => None,
+            };
+        } else {
+            self.item.clear();
+        }
+    }
+
+    fn close(&mut self, array: bool) {
+        if array {
+            if let (Some(items), Some(&slot)) = (self.strings.take(), self.e.field_slots.get(self.list)) {
+                self.values[slot as usize] = FieldVal::List(items.into());
+            }
+            self.list = "";
+        } else {
+            match self.list {
+                "events" => self.event(),
+                "contacts" => self.contact(),
+                _ => {}
+            }
+        }
+    }
+
+    fn put(&mut self, key: &'static str, v: Scalar<'_>) {
+        match self.list {
+            "" if key == "id" => match v {
+                Scalar::Str(s) if !s.is_empty() => self.id = Some(s.into()),
+                _ => self.ok = false,
+            },
+            "" => self.field(key, &v),
+            "events" | "contacts" => {
+                let m = match v {
+                    Scalar::Str(s) => Member::Str(s.into()),
+                    Scalar::Time(t) => Member::Time(t),
+                    Scalar::Money(c) => Member::Num(c as f64 / 100.0),
+                    Scalar::Int(n) => Member::Num(n as f64),
+                    Scalar::Bool(b) => Member::Bool(b),
+                };
+                self.item.push((key, m));
+            }
+            _ => match (&mut self.strings, v) {
+                (Some(items), Scalar::Str(s)) => items.push(s.into()),
+                (Some(_), _) => self.ok = false,
+                (None, _) => {}
+            },
+        }
+    }
+}
+
+/// Client `i` read straight into a record for `engine`: the record
+/// `engine.read_client_text` makes of [`client_json`]'s text, several times faster. `None` where
+/// that reader could find a problem (a field declared with a type the generator's value does not
+/// have, a required field the client lacks): read the text then, to get the diagnostics.
+pub fn client_record(spec: &PopulationSpec, i: usize, engine: &Engine) -> Option<Record> {
+    let mut sink = RecordSink {
+        e: engine,
+        ok: true,
+        id: None,
+        values: vec![FieldVal::Missing; engine.fields.len()],
+        events: Vec::new(),
+        contacts: Vec::new(),
+        list: "",
+        item: Vec::new(),
+        strings: None,
+    };
+    emit(&build(spec, i), &mut sink);
+    if !sink.ok || engine.fields.iter().zip(&sink.values).any(|(f, v)| f.required && *v == FieldVal::Missing) {
+        return None;
+    }
+    sink.events.sort_by_key(|ev| ev.at);
+    sink.contacts.sort_by_key(|c| c.at);
+    Some(Record { id: sink.id?, values: sink.values, events: sink.events, contacts: sink.contacts })
 }
 
 /// Client `i` of the population (independent of the others: client i's stream is seeded from (seed, i)), as a JSON object.

@@ -79,3 +79,67 @@ fn both_readers_agree_on_tricky_records() {
         assert_eq!(fast(&engine, text), full(&engine, text), "{text}");
     }
 }
+
+/// The generator's direct record writer gives exactly the record the text reader makes of the
+/// client's text — for the default pack and for rule sets that declare the fields otherwise; where
+/// the text would be rejected it declines, so the caller reads the text and reports the problem.
+#[test]
+fn synthetic_records_equal_the_text_readers() {
+    use clientseg::synth::{client_json, client_record};
+    let base: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/internet-branch.json")).unwrap())
+            .unwrap();
+    let variant = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut r = base.clone();
+        edit(&mut r);
+        Engine::compile_value(r).unwrap()
+    };
+    let field = |r: &mut serde_json::Value, id: &str, ty: &str| {
+        let f = r["fields"].as_array_mut().unwrap().iter_mut().find(|f| f["id"] == id).unwrap();
+        f["type"] = serde_json::json!(ty);
+        if ty != "enum" {
+            f.as_object_mut().unwrap().remove("values");
+        }
+    };
+    let engines = [
+        ("default pack", engine()),
+        ("datetime read as text", variant(&|r| field(r, "registered_at", "string"))),
+        ("money as an integer", variant(&|r| field(r, "aum", "integer"))),
+        ("origin branch as an enum", variant(&|r| {
+            r["fields"].as_array_mut().unwrap().push(serde_json::json!({
+                "id": "origin_branch", "type": "enum", "values": ["no-such-branch"], "sensitive": false, "purpose": "test"
+            }))
+        })),
+        ("age as text", variant(&|r| {
+            r["fields"].as_array_mut().unwrap().push(serde_json::json!({
+                "id": "age", "type": "string", "sensitive": false, "purpose": "test"
+            }))
+        })),
+        ("holdings as text", variant(&|r| field(r, "holdings", "string"))),
+        ("Asia/Tokyo", variant(&|r| r["timeZone"] = serde_json::json!("+09:00"))),
+    ];
+    let now = time::parse_datetime("2026-11-25T10:00:00+08:00", time::TimeZone::SHANGHAI).unwrap();
+    let spec = PopulationSpec { size: 0, seed: 77, now };
+    let mut text = Vec::new();
+    for (name, engine) in &engines {
+        let (mut direct, mut declined) = (0, 0);
+        for i in 0..3_000 {
+            text.clear();
+            client_json(&spec, i, &mut text);
+            let read = engine.read_client_text(std::str::from_utf8(&text).unwrap());
+            match client_record(&spec, i, engine) {
+                Some(r) => {
+                    assert_eq!(Ok(&r), read.as_ref(), "{name}, client {i}");
+                    direct += 1;
+                }
+                None => declined += 1,
+            }
+        }
+        match *name {
+            "holdings as text" | "money as an integer" | "origin branch as an enum" | "age as text" => {
+                assert!(declined > 0, "{name}: {direct} direct")
+            }
+            _ => assert_eq!((direct, declined), (3_000, 0), "{name}"),
+        }
+    }
+}
