@@ -86,9 +86,10 @@ fn both_readers_agree_on_tricky_records() {
 #[test]
 fn synthetic_records_equal_the_text_readers() {
     use clientseg::synth::{client_json, client_record};
-    let base: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/internet-branch.json")).unwrap())
-            .unwrap();
+    let base: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/internet-branch.json")).unwrap(),
+    )
+    .unwrap();
     let variant = |edit: &dyn Fn(&mut serde_json::Value)| {
         let mut r = base.clone();
         edit(&mut r);
@@ -105,16 +106,22 @@ fn synthetic_records_equal_the_text_readers() {
         ("default pack", engine()),
         ("datetime read as text", variant(&|r| field(r, "registered_at", "string"))),
         ("money as an integer", variant(&|r| field(r, "aum", "integer"))),
-        ("origin branch as an enum", variant(&|r| {
-            r["fields"].as_array_mut().unwrap().push(serde_json::json!({
+        (
+            "origin branch as an enum",
+            variant(&|r| {
+                r["fields"].as_array_mut().unwrap().push(serde_json::json!({
                 "id": "origin_branch", "type": "enum", "values": ["no-such-branch"], "sensitive": false, "purpose": "test"
             }))
-        })),
-        ("age as text", variant(&|r| {
-            r["fields"].as_array_mut().unwrap().push(serde_json::json!({
-                "id": "age", "type": "string", "sensitive": false, "purpose": "test"
-            }))
-        })),
+            }),
+        ),
+        (
+            "age as text",
+            variant(&|r| {
+                r["fields"].as_array_mut().unwrap().push(serde_json::json!({
+                    "id": "age", "type": "string", "sensitive": false, "purpose": "test"
+                }))
+            }),
+        ),
         ("holdings as text", variant(&|r| field(r, "holdings", "string"))),
         ("Asia/Tokyo", variant(&|r| r["timeZone"] = serde_json::json!("+09:00"))),
     ];
