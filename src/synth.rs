@@ -478,19 +478,20 @@ enum Scalar<'a> {
 /// One record writer, two targets (text and `Value`), so `client()` and `generate_ndjson()` cannot
 /// drift apart. Keys are written in sorted order, the order of serde_json's default `Map`. An empty
 /// key means "no key" (the root, or an array element).
-trait Sink {
+trait Sink<'r> {
     fn open(&mut self, key: &'static str, array: bool);
     fn close(&mut self, array: bool);
-    fn put(&mut self, key: &'static str, v: Scalar<'_>);
+    /// `v` borrows from the record being written (`'r`), so a writer may keep it while writing.
+    fn put(&mut self, key: &'static str, v: Scalar<'r>);
     /// An optional key: omitted, never `null`, when it does not apply.
-    fn opt(&mut self, key: &'static str, v: Option<Scalar<'_>>) {
+    fn opt(&mut self, key: &'static str, v: Option<Scalar<'r>>) {
         if let Some(v) = v {
             self.put(key, v);
         }
     }
 }
 
-fn emit(r: &Rec, s: &mut impl Sink) {
+fn emit<'r>(r: &'r Rec, s: &mut impl Sink<'r>) {
     use Scalar::{Bool, Int, Money, Str, Time};
     s.open("", false);
     s.opt("account_opened_at", r.opened.map(Time));
@@ -634,7 +635,7 @@ impl Text<'_> {
     }
 }
 
-impl Sink for Text<'_> {
+impl<'r> Sink<'r> for Text<'_> {
     fn open(&mut self, key: &'static str, array: bool) {
         self.key(key);
         self.out.push(if array { b'[' } else { b'{' });
@@ -644,7 +645,7 @@ impl Sink for Text<'_> {
         self.out.push(if array { b']' } else { b'}' });
         self.first = false;
     }
-    fn put(&mut self, key: &'static str, v: Scalar<'_>) {
+    fn put(&mut self, key: &'static str, v: Scalar<'r>) {
         self.key(key);
         match v {
             Scalar::Str(s) => {
@@ -683,7 +684,7 @@ impl Tree {
     }
 }
 
-impl Sink for Tree {
+impl<'r> Sink<'r> for Tree {
     fn open(&mut self, key: &'static str, array: bool) {
         self.stack.push((key, if array { Value::Array(Vec::new()) } else { Value::Object(Map::new()) }));
     }
@@ -692,7 +693,7 @@ impl Sink for Tree {
             self.add(key, v);
         }
     }
-    fn put(&mut self, key: &'static str, v: Scalar<'_>) {
+    fn put(&mut self, key: &'static str, v: Scalar<'r>) {
         let v = match v {
             Scalar::Str(s) => Value::String(s.to_owned()),
             Scalar::Time(t) => {
@@ -712,31 +713,33 @@ impl Sink for Tree {
 /// `engine.read_client_text` makes of the client's JSON text, without writing and parsing the
 /// text. It gives up (`ok = false`) wherever that reader could report a problem, so the caller
 /// takes the text path, whose reader says what is wrong.
-struct RecordSink<'e> {
+struct RecordSink<'e, 'r> {
     e: &'e Engine,
     ok: bool,
     id: Option<Box<str>>,
     values: Vec<FieldVal>,
     events: Vec<Event>,
     contacts: Vec<Contact>,
-    /// The list being written: `contacts`, `events` or a top-level key (`holdings`).
-    list: &'static str,
+    /// The list being written.
+    list: List,
     /// Members of the event or contact being written.
-    item: Vec<(&'static str, Member)>,
-    /// Items of a list field being written (`None`: the key is not a declared list field).
-    strings: Option<Vec<Box<str>>>,
+    item: Vec<(&'static str, Scalar<'r>)>,
+    /// Items of a list field being written.
+    strings: Vec<Box<str>>,
 }
 
-/// One member of an event or contact, copied out of the generator's record.
-enum Member {
-    Str(Box<str>),
-    Time(i64),
-    Num(f64),
-    Bool(bool),
+/// Which list a [`RecordSink`] is in.
+#[derive(Clone, Copy, PartialEq)]
+enum List {
+    None,
+    Events,
+    Contacts,
+    /// A declared list field (its slot), or an undeclared key (`None`: not read).
+    Field(Option<u16>),
 }
 
-impl RecordSink<'_> {
-    fn field(&mut self, key: &str, v: &Scalar<'_>) {
+impl<'r> RecordSink<'_, 'r> {
+    fn field(&mut self, key: &str, v: &Scalar<'r>) {
         let Some(&slot) = self.e.field_slots.get(key) else { return };
         let slot = slot as usize;
         let val = match (self.e.fields[slot].ty, v) {
@@ -768,22 +771,23 @@ impl RecordSink<'_> {
         self.values[slot] = val;
     }
 
-    fn get(&self, key: &str) -> Option<&Member> {
-        self.item.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    fn get(&self, key: &str) -> Option<Scalar<'r>> {
+        self.item.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 
     fn event(&mut self) {
-        let Some(Member::Str(ty)) = self.get("type") else { return self.ok = false };
-        let Some(&event_type) = self.e.event_slots.get(&**ty) else { return };
-        let Some(&Member::Time(at)) = self.get("at") else { return self.ok = false };
+        let Some(Scalar::Str(ty)) = self.get("type") else { return self.ok = false };
+        let Some(&event_type) = self.e.event_slots.get(ty) else { return };
+        let Some(Scalar::Time(at)) = self.get("at") else { return self.ok = false };
         let def = &self.e.events[event_type as usize];
         let mut props = Vec::with_capacity(def.props.len());
         for (name, ty) in &def.props {
             props.push(match (self.get(name), ty) {
                 (None, _) => PropVal::Missing,
-                (Some(Member::Num(n)), PropType::Number) => PropVal::Num(*n),
-                (Some(Member::Str(s)), PropType::String) => PropVal::Str(s.clone()),
-                (Some(Member::Bool(b)), PropType::Boolean) => PropVal::Bool(*b),
+                (Some(Scalar::Money(c)), PropType::Number) => PropVal::Num(c as f64 / 100.0),
+                (Some(Scalar::Int(n)), PropType::Number) => PropVal::Num(n as f64),
+                (Some(Scalar::Str(s)), PropType::String) => PropVal::Str(s.into()),
+                (Some(Scalar::Bool(b)), PropType::Boolean) => PropVal::Bool(b),
                 _ => return self.ok = false,
             });
         }
@@ -792,78 +796,73 @@ impl RecordSink<'_> {
 
     fn contact(&mut self) {
         let channel = match self.get("channel") {
-            Some(Member::Str(c)) => Channel::parse(c),
+            Some(Scalar::Str(c)) => Channel::parse(c),
             _ => None,
         };
         let outcome = match self.get("outcome") {
-            Some(Member::Str(o)) => Outcome::parse(o),
+            Some(Scalar::Str(o)) => Outcome::parse(o),
             _ => Some(Outcome::Delivered),
         };
-        let (Some(channel), Some(outcome), Some(&Member::Time(at))) = (channel, outcome, self.get("at")) else {
+        let (Some(channel), Some(outcome), Some(Scalar::Time(at))) = (channel, outcome, self.get("at")) else {
             return self.ok = false;
         };
         let action = match self.get("action") {
-            Some(Member::Str(a)) => self.e.action_slots.get(&**a).copied(),
+            Some(Scalar::Str(a)) => self.e.action_slots.get(a).copied(),
             _ => None,
         };
         self.contacts.push(Contact { action, channel, at, outcome });
     }
 }
 
-impl Sink for RecordSink<'_> {
+impl<'r> Sink<'r> for RecordSink<'_, 'r> {
     fn open(&mut self, key: &'static str, array: bool) {
-        if array {
-            self.list = key;
-            self.strings = match self.e.field_slots.get(key) {
-                Some(&slot) if self.e.fields[slot as usize].ty == FieldType::List => Some(Vec::new()),
+        if !array {
+            self.item.clear();
+            return;
+        }
+        self.list = match key {
+            "events" => List::Events,
+            "contacts" => List::Contacts,
+            _ => match self.e.field_slots.get(key) {
+                Some(&slot) if self.e.fields[slot as usize].ty == FieldType::List => {
+                    self.strings.clear();
+                    List::Field(Some(slot))
+                }
                 Some(_) => {
                     self.ok = false;
-                    None
+                    List::Field(None)
                 }
-                None => None,
-            };
-        } else {
-            self.item.clear();
-        }
+                None => List::Field(None),
+            },
+        };
     }
 
     fn close(&mut self, array: bool) {
-        if array {
-            if let (Some(items), Some(&slot)) = (self.strings.take(), self.e.field_slots.get(self.list)) {
-                self.values[slot as usize] = FieldVal::List(items.into());
+        match (array, self.list) {
+            (true, List::Field(Some(slot))) => {
+                self.values[slot as usize] = FieldVal::List(std::mem::take(&mut self.strings).into());
+                self.list = List::None;
             }
-            self.list = "";
-        } else {
-            match self.list {
-                "events" => self.event(),
-                "contacts" => self.contact(),
-                _ => {}
-            }
+            (true, _) => self.list = List::None,
+            (false, List::Events) => self.event(),
+            (false, List::Contacts) => self.contact(),
+            (false, _) => {}
         }
     }
 
-    fn put(&mut self, key: &'static str, v: Scalar<'_>) {
+    fn put(&mut self, key: &'static str, v: Scalar<'r>) {
         match self.list {
-            "" if key == "id" => match v {
+            List::None if key == "id" => match v {
                 Scalar::Str(s) if !s.is_empty() => self.id = Some(s.into()),
                 _ => self.ok = false,
             },
-            "" => self.field(key, &v),
-            "events" | "contacts" => {
-                let m = match v {
-                    Scalar::Str(s) => Member::Str(s.into()),
-                    Scalar::Time(t) => Member::Time(t),
-                    Scalar::Money(c) => Member::Num(c as f64 / 100.0),
-                    Scalar::Int(n) => Member::Num(n as f64),
-                    Scalar::Bool(b) => Member::Bool(b),
-                };
-                self.item.push((key, m));
-            }
-            _ => match (&mut self.strings, v) {
-                (Some(items), Scalar::Str(s)) => items.push(s.into()),
-                (Some(_), _) => self.ok = false,
-                (None, _) => {}
+            List::None => self.field(key, &v),
+            List::Events | List::Contacts => self.item.push((key, v)),
+            List::Field(Some(_)) => match v {
+                Scalar::Str(s) => self.strings.push(s.into()),
+                _ => self.ok = false,
             },
+            List::Field(None) => {}
         }
     }
 }
@@ -873,6 +872,7 @@ impl Sink for RecordSink<'_> {
 /// that reader could find a problem (a field declared with a type the generator's value does not
 /// have, a required field the client lacks): read the text then, to get the diagnostics.
 pub fn client_record(spec: &PopulationSpec, i: usize, engine: &Engine) -> Option<Record> {
+    let rec = build(spec, i);
     let mut sink = RecordSink {
         e: engine,
         ok: true,
@@ -880,11 +880,11 @@ pub fn client_record(spec: &PopulationSpec, i: usize, engine: &Engine) -> Option
         values: vec![FieldVal::Missing; engine.fields.len()],
         events: Vec::new(),
         contacts: Vec::new(),
-        list: "",
+        list: List::None,
         item: Vec::new(),
-        strings: None,
+        strings: Vec::new(),
     };
-    emit(&build(spec, i), &mut sink);
+    emit(&rec, &mut sink);
     if !sink.ok || engine.fields.iter().zip(&sink.values).any(|(f, v)| f.required && *v == FieldVal::Missing) {
         return None;
     }
