@@ -15,7 +15,7 @@ const now = '2026-11-25T10:00:00+08:00';
 
 test('import and require expose the same API', () => {
   const cjs = require('../../pkg/node/clientseg.js');
-  for (const name of ['Engine', 'validateRules', 'applyLogic', 'generatePopulation', 'version', 'schemaVersion']) {
+  for (const name of ['Engine', 'Simulation', 'validateRules', 'applyLogic', 'generatePopulation', 'syntheticClient', 'version', 'schemaVersion']) {
     assert.equal(typeof esm[name], 'function', name);
     assert.equal(cjs[name], esm[name], name);
   }
@@ -125,4 +125,60 @@ test('decideBatch decides NDJSON in one call, with compact results and per-line 
   assert.deepEqual(engine.decideBatch(lines.join('\n'), { now }).clientIds, out.clientIds);
   assert.equal(engine.decideBatch(clients, { now }).count, 300);
   assert.throws(() => engine.decideBatch(42, { now }), (e) => e.code === 'INVALID_INPUT');
+});
+
+test('decideBatch reads CSV with format "csv"; csvClient reads one row as the client it stands for', () => {
+  const engine = esm.Engine.compile(rules);
+  const csv = 'id,account_opened_at,logins_30d,consent_push,personalised_ok,aum,holdings\n'
+    + 'c1,2026-11-03T09:00:00+08:00,9,true,yes,5000,fund|stock\n'
+    + 'c2,2026-11-03T09:00:00+08:00,9,true,yes,lots,\n'
+    + 'c3,2026-11-03T09:00:00+08:00,0,false,no,120000.5,"[""fund""]"\n';
+  const out = engine.decideBatch(new TextEncoder().encode(csv), { now, format: 'csv' });
+  assert.deepEqual(out.clientIds, ['c1', 'c3']);
+  assert.deepEqual(out.errors.map((e) => [e.line, e.clientId, e.errors[0].path]), [[3, 'c2', '/aum']]);
+  const client = engine.csvClient(csv.split('\n').slice(0, 2).join('\n'));
+  assert.deepEqual(client, {
+    id: 'c1', account_opened_at: '2026-11-03T09:00:00+08:00', logins_30d: 9, consent_push: true,
+    personalised_ok: true, aum: 5000, holdings: ['fund', 'stock'],
+  });
+  const single = engine.decide(client, { now });
+  assert.equal(out.layerIds[out.primaryLayer[0]], single.primaryLayer);
+  assert.throws(() => engine.decideBatch(csv, { now, format: 'xlsx' }), (e) => e.code === 'INVALID_OPTIONS' && e.path === 'format');
+  assert.throws(() => engine.csvClient('id,aum'), (e) => e.code === 'INVALID_INPUT');
+});
+
+test('Simulation: chunks split anywhere give the one-shot report; bad rules and assumptions throw with where', () => {
+  const assumptions = JSON.parse(readFileSync(join(root, 'rules', 'internet-branch.simulation.json'), 'utf8'));
+  const draft = structuredClone(rules);
+  draft.contactPolicy.channels.sms.max = 0;
+  const pop = esm.generatePopulation(400, 9, now);
+  pop[17] = { id: 'bad', aum: 'lots' };
+  const bytes = new TextEncoder().encode(pop.map((c) => JSON.stringify(c)).join('\n'));
+  const one = new esm.Simulation(rules, draft, { now, assumptions });
+  one.addNdjson(bytes);
+  assert.deepEqual(one.finish(), { clients: 399, rejected: 1 });
+  const chunked = new esm.Simulation(JSON.stringify(rules), draft, { now, assumptions: JSON.stringify(assumptions) });
+  for (let at = 0; at < bytes.length; at += 7_777) chunked.addNdjson(bytes.subarray(at, at + 7_777));
+  chunked.finish();
+  const report = one.report();
+  assert.deepEqual(chunked.report(), report);
+  assert.equal(report.errors[0].line, 18);
+  assert.equal(report.draft.actionsByChannel.sms ?? 0, 0);
+  assert.ok(report.published.actionsByChannel.sms > 0);
+  assert.equal(report.transitions.counts.flat().reduce((a, b) => a + b, 0), 399);
+
+  const synthetic = new esm.Simulation(rules, rules, { now, assumptions });
+  synthetic.addSynthetic(0, 150, 9);
+  assert.deepEqual(synthetic.addSynthetic(150, 250, 9), { clients: 400, rejected: 0 });
+  assert.equal(JSON.stringify(esm.syntheticClient(17, 9, now)), JSON.stringify(esm.generatePopulation(400, 9, now)[17]));
+  assert.equal(synthetic.report().clientsChangingLayer, 0);
+
+  const broken = structuredClone(rules);
+  broken.layers[0].when = { var: 'no_such_field' };
+  assert.throws(() => new esm.Simulation(rules, broken, { now, assumptions }),
+    (e) => e.code === 'INVALID_RULES' && e.side === 'draft' && e.diagnostics.length > 0);
+  assert.throws(() => new esm.Simulation(rules, rules, { now, assumptions: { ...assumptions, executionShare: 2 } }),
+    (e) => e.code === 'INVALID_ASSUMPTIONS' && e.path === '/executionShare');
+  assert.throws(() => new esm.Simulation(rules, rules, { now }), (e) => e.code === 'INVALID_OPTIONS' && e.path === 'assumptions');
+  assert.throws(() => synthetic.addSynthetic(0, 1, -1), (e) => e.code === 'INVALID_OPTIONS');
 });
