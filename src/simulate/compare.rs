@@ -49,11 +49,10 @@ impl Side {
     }
 }
 
-/// Why a simulation cannot start.
+/// Why a simulation cannot start: the assumptions do not fit one of the rule sets (each
+/// diagnostic's message names the side, its path points into the assumptions).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetupError {
-    /// The rule set the problems are in; `None` for the assumptions.
-    pub side: Option<Side>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -392,7 +391,7 @@ impl Simulation {
         assumptions: Assumptions,
     ) -> Result<Simulation, SetupError> {
         let resolve = |engine: &Engine, side: Side| {
-            assumptions.resolve(engine, side.as_str()).map_err(|diagnostics| SetupError { side: None, diagnostics })
+            assumptions.resolve(engine, side.as_str()).map_err(|diagnostics| SetupError { diagnostics })
         };
         let (bp_a, mut warnings) = resolve(&published, Side::Published)?;
         let (bp_b, warnings_b) = resolve(&draft, Side::Draft)?;
@@ -464,11 +463,6 @@ impl Simulation {
         self.pending = buf.split_off(cut);
         self.decide_lines(&buf, csv);
         self.progress
-    }
-
-    /// The format of the text input so far: `Some(true)` for CSV, `Some(false)` for NDJSON.
-    pub fn text_format_is_csv(&self) -> Option<bool> {
-        self.csv
     }
 
     /// Ends the current text input: decides what is left (a last line without a line
