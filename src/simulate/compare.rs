@@ -150,7 +150,8 @@ pub struct Workload {
     pub tasks: u64,
     /// `null` when the assumptions declare no capacity for the channel.
     pub capacity: Option<u32>,
-    /// tasks / capacity (`null` without a capacity).
+    /// tasks / capacity; `null` without a capacity, or with a capacity of 0 (then any task is
+    /// over capacity).
     pub utilisation: Option<f64>,
 }
 
@@ -274,8 +275,7 @@ impl SideTally {
                         channel,
                         tasks,
                         capacity,
-                        utilisation: capacity
-                            .map(|cap| if cap == 0 { f64::INFINITY } else { tasks as f64 / f64::from(cap) }),
+                        utilisation: capacity.filter(|&c| c > 0).map(|c| tasks as f64 / f64::from(c)),
                     });
                 }
             }

@@ -745,7 +745,10 @@ export interface Workload {
     tasks: number;
     /** `null` when the assumptions declare no capacity for the channel. */
     capacity: number | null;
-    /** tasks / capacity (`null` without a capacity). */
+    /**
+     * tasks / capacity; `null` without a capacity, or with a capacity of 0 (then any task is
+     * over capacity).
+     */
     utilisation: number | null;
 }
 
