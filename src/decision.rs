@@ -34,7 +34,9 @@ pub struct Decision {
     pub not_chosen: Vec<RejectedAction>,
     /// SOPs whose control group this client is in.
     pub control_groups: Vec<String>,
-    /// One sentence in Chinese and English: layer, tags, next action and why others were not chosen.
+    /// One sentence in Chinese and English: layer, tags, next action and why others were not
+    /// chosen. Left out when the decision was made without `explain`.
+    #[serde(skip_serializing_if = "Names::is_empty")]
     pub explanation: Names,
     /// Present when the decision was made with `trace`: every condition, in evaluation order.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,7 +86,9 @@ pub struct RejectedAction {
     /// outranked, fallback_not_needed.
     #[schemars(extend("x-ts-type" = "NotChosenReason"))]
     pub reason: String,
-    /// The reason in words, in Chinese and English.
+    /// The reason in words, in Chinese and English. Left out when the decision was made without
+    /// `explain`.
+    #[serde(skip_serializing_if = "Names::is_empty")]
     pub message: Names,
 }
 
@@ -120,8 +124,16 @@ impl Engine {
         self.describe(rec, ctx, &ev)
     }
 
-    /// Builds the readable decision from an evaluation.
+    /// Builds the readable decision from an evaluation, with every reason in words and the
+    /// zh/en explanation.
     pub fn describe(&self, rec: &Record, ctx: &Context, ev: &Evaluation) -> Decision {
+        self.describe_with(rec, ctx, ev, true)
+    }
+
+    /// Builds the decision; without `explain`, the words (each reason's `message` and the
+    /// `explanation`) are left out and the rest is the same. An app that needs only the layer and
+    /// the actions saves most of the time of a single decision this way.
+    pub fn describe_with(&self, rec: &Record, ctx: &Context, ev: &Evaluation, explain: bool) -> Decision {
         let mut tags = Map::new();
         for (i, t) in self.tags.iter().enumerate() {
             match (ev.tags[i], &t.rule) {
@@ -162,7 +174,7 @@ impl Engine {
                     sop,
                     channel: a.channel.as_str().into(),
                     reason: fate.code().into(),
-                    message: self.reason_text(i, fate),
+                    message: if explain { self.reason_text(i, fate) } else { Names::default() },
                 }),
             }
         }
@@ -175,7 +187,11 @@ impl Engine {
             .filter(|s| self.in_control_group(*s, &rec.id))
             .map(|s| self.sops[s].id.clone())
             .collect();
-        let explanation = self.explain(rec, primary.map(|l| &l.name), &tags, &actions, &not_chosen);
+        let explanation = if explain {
+            self.explain(rec, primary.map(|l| &l.name), &tags, &actions, &not_chosen)
+        } else {
+            Names::default()
+        };
         Decision {
             client_id: rec.id.to_string(),
             rule_set: RuleSetRef {

@@ -69,6 +69,13 @@ pub struct Names {
     pub en: String,
 }
 
+impl Names {
+    /// Both texts are empty (a name or text that was not produced).
+    pub fn is_empty(&self) -> bool {
+        self.zh.is_empty() && self.en.is_empty()
+    }
+}
+
 /// A client field the rule set reads: its type, unit, sensitivity and the purpose it is read for.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

@@ -132,6 +132,9 @@ pub struct DecideOptions {
     pub event: Option<String>,
     /// Include `trace`: every condition's result and the field values it read.
     pub trace: Option<bool>,
+    /// `false` leaves out the words — each not-chosen reason's `message` and the zh/en
+    /// `explanation` — which take most of a single decision's time (default `true`).
+    pub explain: Option<bool>,
 }
 
 /// The options of `engine.decideBatch`.

@@ -109,8 +109,10 @@ impl Engine {
             .map_err(|e| diagnostics_error(crate::engine::CompileError::CODE, &e.to_string(), &e.diagnostics))
     }
 
-    /// Decides one client. `options`: `{ now, event?, trace? }`. Throws `INVALID_CLIENT` (with
-    /// `diagnostics` and `path`) for a bad record and `INVALID_OPTIONS` for bad options.
+    /// Decides one client. `options`: `{ now, event?, trace?, explain? }`; `explain: false` leaves
+    /// out the words (each reason's `message` and the `explanation`), which is most of the time a
+    /// single decision takes. Throws `INVALID_CLIENT` (with `diagnostics` and `path`) for a bad
+    /// record and `INVALID_OPTIONS` for bad options.
     #[wasm_bindgen(unchecked_return_type = "Decision")]
     pub fn decide(
         &self,
@@ -124,7 +126,10 @@ impl Engine {
             .core
             .read_client_text(&text)
             .map_err(|e| diagnostics_error(crate::RecordError::CODE, &e.to_string(), &e.errors))?;
-        to_js(&self.core.decide(&record, &ctx))
+        let explain = get(options, "explain").as_bool() != Some(false);
+        let mut ev = crate::Evaluation::default();
+        self.core.evaluate(&record, &ctx, &mut ev);
+        to_js(&self.core.describe_with(&record, &ctx, &ev, explain))
     }
 
     /// Decides many clients in one call. `input`: NDJSON (or CSV with `format: "csv"`) as a

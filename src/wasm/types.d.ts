@@ -343,6 +343,11 @@ export interface DecideOptions {
      * decision made for one of their trigger events.
      */
     event?: string | null;
+    /**
+     * `false` leaves out the words — each not-chosen reason's `message` and the zh/en
+     * `explanation` — which take most of a single decision's time (default `true`).
+     */
+    explain?: boolean | null;
     /** Include `trace`: every condition's result and the field values it read. */
     trace?: boolean | null;
 }
@@ -496,8 +501,11 @@ export interface Decision {
     notChosen: RejectedAction[];
     /** SOPs whose control group this client is in. */
     controlGroups: string[];
-    /** One sentence in Chinese and English: layer, tags, next action and why others were not chosen. */
-    explanation: Names;
+    /**
+     * One sentence in Chinese and English: layer, tags, next action and why others were not
+     * chosen. Left out when the decision was made without `explain`.
+     */
+    explanation?: Names;
     /** Present when the decision was made with `trace`: every condition, in evaluation order. */
     trace?: TraceEntry[];
 }
@@ -535,8 +543,11 @@ export interface RejectedAction {
      * outranked, fallback_not_needed.
      */
     reason: NotChosenReason;
-    /** The reason in words, in Chinese and English. */
-    message: Names;
+    /**
+     * The reason in words, in Chinese and English. Left out when the decision was made without
+     * `explain`.
+     */
+    message?: Names;
 }
 
 /** One condition's evaluation, with the declared fields it read and their values. */

@@ -182,3 +182,18 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
   assert.throws(() => new esm.Simulation(rules, rules, { now }), (e) => e.code === 'INVALID_OPTIONS' && e.path === 'assumptions');
   assert.throws(() => synthetic.addSynthetic(0, 1, -1), (e) => e.code === 'INVALID_OPTIONS');
 });
+
+test('decide with explain: false is the same decision without the words', () => {
+  const engine = esm.Engine.compile(rules);
+  for (const client of esm.generatePopulation(200, 5, now)) {
+    const full = engine.decide(client, { now });
+    const lean = engine.decide(client, { now, explain: false });
+    assert.equal(lean.explanation, undefined);
+    assert.ok(lean.notChosen.every((r) => r.message === undefined));
+    assert.ok(full.notChosen.every((r) => r.message.zh && r.message.en));
+    const { explanation, notChosen, ...rest } = full;
+    const { explanation: none, notChosen: leanNotChosen, ...leanRest } = lean;
+    assert.deepEqual(leanRest, rest);
+    assert.deepEqual(leanNotChosen, notChosen.map(({ message, ...r }) => r));
+  }
+});

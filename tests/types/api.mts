@@ -124,11 +124,16 @@ const chosen: string[] = decision.actions.map((a: ChosenAction) => `${a.id} via 
 const deferred: string | undefined = decision.actions[0]?.deferredUntil;
 for (const r of decision.notChosen) {
   const reason: NotChosenReason = r.reason;
-  if (r.reason === 'personalisation_off' || r.reason === 'channel_cap') show(r.id, r.sop, reason, r.message.en);
+  if (r.reason === 'personalisation_off' || r.reason === 'channel_cap') show(r.id, r.sop, reason, r.message?.en);
 }
 const band: true | string | undefined = decision.tags['asset_band'];
 decision.trace?.forEach((t) => show(t.kind === 'action' ? t.result : t.id, Object.keys(t.reads)));
-show(primary, chosen, deferred, band, decision.ruleSet.contentHash, decision.explanation.zh, decision.controlGroups);
+show(primary, chosen, deferred, band, decision.ruleSet.contentHash, decision.explanation?.zh, decision.controlGroups);
+// The lean decision for an app that needs the layer and the actions, not the words.
+const lean: Decision = engine.decide(client, { now: Date.now(), explain: false });
+show(lean.primaryLayer, lean.notChosen.map((r) => r.reason));
+// @ts-expect-error `explain` is a boolean
+engine.decide(client, { now: Date.now(), explain: 'no' });
 // @ts-expect-error `now` is required
 engine.decide(client, {});
 // @ts-expect-error `now` is RFC 3339 text, epoch milliseconds or a Date
