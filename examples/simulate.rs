@@ -8,7 +8,7 @@
 //! draft is the published rule set. Timings go to stderr.
 
 use clientseg::simulate::{Assumptions, Simulation};
-use clientseg::{Context, Engine, time};
+use clientseg::{Context, Diagnostic, Engine, time};
 use std::time::Instant;
 
 struct Args {
@@ -60,11 +60,14 @@ fn read(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
 }
 
+/// Every diagnostic on its own line, under the file it is about.
+fn listed(path: &str, diagnostics: &[Diagnostic]) -> String {
+    let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    format!("{path}:\n{}", lines.join("\n"))
+}
+
 fn compile(path: &str) -> Result<Engine, String> {
-    Engine::compile(&read(path)?).map_err(|e| {
-        let lines: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
-        format!("{path}:\n{}", lines.join("\n"))
-    })
+    Engine::compile(&read(path)?).map_err(|e| listed(path, &e.diagnostics))
 }
 
 fn main() {
@@ -78,16 +81,11 @@ fn run() -> Result<(), String> {
     let a = args()?;
     let published = compile(&a.published)?;
     let draft = compile(a.draft.as_deref().unwrap_or(&a.published))?;
-    let assumptions = Assumptions::parse(&read(&a.assumptions)?).map_err(|d| {
-        let lines: Vec<String> = d.iter().map(ToString::to_string).collect();
-        format!("{}:\n{}", a.assumptions, lines.join("\n"))
-    })?;
+    let assumptions = Assumptions::parse(&read(&a.assumptions)?).map_err(|d| listed(&a.assumptions, &d))?;
     let now = time::parse_datetime(&a.now, published.time_zone())?;
     let ctx = Context { now, event: None, trace: false };
-    let mut sim = Simulation::new(published, draft, ctx, assumptions).map_err(|e| {
-        let lines: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
-        format!("{}:\n{}", a.assumptions, lines.join("\n"))
-    })?;
+    let mut sim =
+        Simulation::new(published, draft, ctx, assumptions).map_err(|e| listed(&a.assumptions, &e.diagnostics))?;
     let t = Instant::now();
     if let Some(path) = &a.ndjson {
         sim.add_ndjson(&std::fs::read(path).map_err(|e| format!("{path}: {e}"))?);

@@ -41,94 +41,51 @@ impl BatchResult {
     }
 }
 
+/// The lines of text input, numbered from `first`, without their line breaks (`\n` or `\r\n`).
+/// Blank lines are skipped (their numbers still count); a line that is not UTF-8 is an error.
+pub(crate) fn text_lines(input: &[u8], first: usize) -> impl Iterator<Item = (usize, Result<&str, RecordError>)> {
+    input.split_inclusive(|b| *b == b'\n').enumerate().filter_map(move |(i, raw)| {
+        let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        let text = std::str::from_utf8(raw).map_err(|e| RecordError {
+            client_id: None,
+            line: None,
+            errors: vec![Diagnostic::error(
+                "invalid-utf8",
+                "",
+                format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1),
+            )],
+        });
+        Some((first + i, text))
+    })
+}
+
 impl Engine {
     /// Decides every line of NDJSON input (blank lines are skipped).
     pub fn decide_ndjson(&self, input: &[u8], ctx: &Context) -> BatchResult {
-        let mut out = BatchResult::new(self);
-        let mut scratch = BlockScratch::default();
-        let mut chunk = Vec::with_capacity(CHUNK);
-        for (i, line) in input.split(|b| *b == b'\n').enumerate() {
-            let line_no = i + 1;
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let read = std::str::from_utf8(line)
-                .map_err(|e| RecordError {
-                    client_id: None,
-                    line: None,
-                    errors: vec![Diagnostic::error(
-                        "invalid-json",
-                        "",
-                        format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1),
-                    )],
-                })
-                .and_then(|text| self.read_client_text(text));
-            match read {
-                Ok(r) => chunk.push(r),
-                Err(mut e) => {
-                    e.line = Some(line_no);
-                    out.errors.push(e);
-                }
-            }
-            if chunk.len() == CHUNK {
-                self.flush(&mut chunk, ctx, &mut scratch, &mut out);
-            }
-        }
-        self.flush(&mut chunk, ctx, &mut scratch, &mut out);
-        out
+        self.decide_each(text_lines(input, 1), ctx, |text| self.read_client_text(text))
     }
 
     /// Decides every row of CSV input (a header row first; see [`crate::csv`]). A bad row is
-    /// reported with its line number; a bad header rejects the input with line 1.
+    /// reported with its line number; a bad header rejects the input with its line.
     pub fn decide_csv(&self, input: &[u8], ctx: &Context) -> BatchResult {
-        let mut out = BatchResult::new(self);
-        let mut scratch = BlockScratch::default();
-        let mut chunk = Vec::with_capacity(CHUNK);
-        let mut header: Option<CsvHeader> = None;
-        for (i, line) in input.split(|b| *b == b'\n').enumerate() {
-            let line_no = i + 1;
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let text = std::str::from_utf8(line).map_err(|e| RecordError {
-                client_id: None,
-                line: None,
-                errors: vec![Diagnostic::error(
-                    "invalid-utf8",
-                    "",
-                    format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1),
-                )],
-            });
-            let read = match (&header, text) {
-                (_, Err(e)) => Err(e),
-                (None, Ok(t)) => match CsvHeader::parse(t) {
-                    Ok(h) => {
-                        header = Some(h);
-                        continue;
-                    }
-                    Err(mut e) => {
-                        e.line = Some(line_no);
-                        out.errors.push(e);
-                        return out;
-                    }
-                },
-                (Some(h), Ok(t)) => self.read_client_csv(h, t),
-            };
-            match read {
-                Ok(r) => chunk.push(r),
+        let mut lines = text_lines(input, 1);
+        let header = match lines.next() {
+            None => return BatchResult::new(self),
+            Some((line, text)) => match text.and_then(CsvHeader::parse) {
+                Ok(h) => h,
                 Err(mut e) => {
-                    e.line = Some(line_no);
+                    e.line = Some(line);
+                    let mut out = BatchResult::new(self);
                     out.errors.push(e);
+                    return out;
                 }
-            }
-            if chunk.len() == CHUNK {
-                self.flush(&mut chunk, ctx, &mut scratch, &mut out);
-            }
-        }
-        self.flush(&mut chunk, ctx, &mut scratch, &mut out);
-        out
+            },
+        };
+        self.decide_each(lines, ctx, |text| self.read_client_csv(&header, text))
     }
 
     /// Decides the records of a JSON array given as text (what `JSON.stringify` makes of an
@@ -139,14 +96,32 @@ impl Engine {
     /// When the text is not a JSON array (its elements are checked one by one as records).
     pub fn decide_json_array(&self, text: &str, ctx: &Context) -> Result<BatchResult, String> {
         let elements = json_array_elements(text)?;
+        let items = elements.into_iter().enumerate().map(|(i, e)| (i + 1, Ok(e)));
+        Ok(self.decide_each(items, ctx, |element| self.read_client_text(element)))
+    }
+
+    /// Decides a list of JSON records; an error's `line` is the record's 1-based position.
+    pub fn decide_records(&self, records: &[serde_json::Value], ctx: &Context) -> BatchResult {
+        let items = records.iter().enumerate().map(|(i, v)| (i + 1, Ok(v)));
+        self.decide_each(items, ctx, |v| self.read_client(v))
+    }
+
+    /// Reads and decides numbered items, a chunk at a time; an item that cannot be read is
+    /// reported with its number and the others are still decided.
+    fn decide_each<T>(
+        &self,
+        items: impl Iterator<Item = (usize, Result<T, RecordError>)>,
+        ctx: &Context,
+        mut read: impl FnMut(T) -> Result<Record, RecordError>,
+    ) -> BatchResult {
         let mut out = BatchResult::new(self);
         let mut scratch = BlockScratch::default();
         let mut chunk = Vec::with_capacity(CHUNK);
-        for (i, element) in elements.into_iter().enumerate() {
-            match self.read_client_text(element) {
+        for (line, item) in items {
+            match item.and_then(&mut read) {
                 Ok(r) => chunk.push(r),
                 Err(mut e) => {
-                    e.line = Some(i + 1);
+                    e.line = Some(line);
                     out.errors.push(e);
                 }
             }
@@ -155,32 +130,7 @@ impl Engine {
             }
         }
         self.flush(&mut chunk, ctx, &mut scratch, &mut out);
-        Ok(out)
-    }
-
-    /// Decides a list of JSON records; an error's `line` is the record's 1-based position.
-    pub fn decide_records(&self, records: &[serde_json::Value], ctx: &Context) -> BatchResult {
-        let mut out = BatchResult::new(self);
-        let mut scratch = BlockScratch::default();
-        let mut chunk = Vec::with_capacity(CHUNK);
-        for (i, v) in records.iter().enumerate() {
-            self.push_record(v, i + 1, &mut chunk, &mut out);
-            if chunk.len() == CHUNK {
-                self.flush(&mut chunk, ctx, &mut scratch, &mut out);
-            }
-        }
-        self.flush(&mut chunk, ctx, &mut scratch, &mut out);
         out
-    }
-
-    fn push_record(&self, v: &serde_json::Value, line: usize, chunk: &mut Vec<Record>, out: &mut BatchResult) {
-        match self.read_client(v) {
-            Ok(r) => chunk.push(r),
-            Err(mut e) => {
-                e.line = Some(line);
-                out.errors.push(e);
-            }
-        }
     }
 
     fn flush(&self, chunk: &mut Vec<Record>, ctx: &Context, scratch: &mut BlockScratch, out: &mut BatchResult) {

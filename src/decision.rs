@@ -119,9 +119,15 @@ impl Engine {
 
     /// Decides one client.
     pub fn decide(&self, rec: &Record, ctx: &Context) -> Decision {
+        self.decide_with(rec, ctx, true)
+    }
+
+    /// Decides one client; without `explain` the decision leaves out the words (see
+    /// [`Engine::describe_with`]).
+    pub fn decide_with(&self, rec: &Record, ctx: &Context, explain: bool) -> Decision {
         let mut ev = Evaluation::default();
         self.evaluate(rec, ctx, &mut ev);
-        self.describe(rec, ctx, &ev)
+        self.describe_with(rec, ctx, &ev, explain)
     }
 
     /// Builds the readable decision from an evaluation, with every reason in words and the

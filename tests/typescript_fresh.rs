@@ -6,18 +6,13 @@
 
 use clientseg::typescript::api;
 
+#[path = "support/fresh.rs"]
+mod fresh;
+
 #[test]
 fn committed_typescript_declarations_match_the_rust_types() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/wasm/types.d.ts");
     let generated = api::declarations().unwrap_or_else(|e| panic!("cannot declare the package's types: {e}"));
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(path, &generated).expect("write types.d.ts");
-    }
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "src/wasm/types.d.ts is stale: run `UPDATE_SCHEMA=1 cargo test --test typescript_fresh` and commit it"
-    );
+    fresh::assert_fresh("src/wasm/types.d.ts", &generated, "typescript_fresh");
 }
 
 /// Every code the wasm boundary throws (`error("CODE", ...)`) is in the declared `ErrorCode` union.

@@ -162,15 +162,9 @@ impl Assumptions {
         out
     }
 
-    /// Resolves the breakpoints and per-action uplifts against one rule set. `side` names the
+    /// Resolves the breakpoints against one rule set. `side` names the
     /// rule set in messages ("published" or "draft").
-    ///
-    /// Returns the resolved breakpoints and the warnings.
-    pub(crate) fn resolve(
-        &self,
-        engine: &Engine,
-        side: &str,
-    ) -> Result<(Vec<ResolvedBreakpoint>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub(crate) fn resolve(&self, engine: &Engine, side: &str) -> Result<Vec<ResolvedBreakpoint>, Vec<Diagnostic>> {
         let mut out = Vec::new();
         let mut diags = Vec::new();
         for (i, b) in self.breakpoints.iter().enumerate() {
@@ -212,18 +206,27 @@ impl Assumptions {
             };
             out.push(ResolvedBreakpoint { tag, state });
         }
-        for id in self.uplift_by_action.keys() {
-            if !engine.action_slots.contains_key(id) {
+        if diags.is_empty() { Ok(out) } else { Err(diags) }
+    }
+
+    /// Warnings for the per-action uplifts whose action neither rule set has (a typo: an action
+    /// only one side has is expected in a draft).
+    pub(crate) fn unknown_actions(&self, published: &Engine, draft: &Engine) -> Vec<Diagnostic> {
+        let known = |id: &str| published.action_slots.contains_key(id) || draft.action_slots.contains_key(id);
+        let all = published.actions.iter().chain(&draft.actions).map(|a| a.id.as_str());
+        self.uplift_by_action
+            .keys()
+            .filter(|id| !known(id))
+            .map(|id| {
                 let mut d = Diagnostic::warning(
                     "unknown-action",
                     join("/upliftByAction", id),
-                    format!("the {side} rule set has no action `{id}`; its uplift is not used there"),
+                    format!("neither rule set has an action `{id}`; its uplift is not used"),
                 );
-                d.suggestion = closest(id, engine.actions.iter().map(|a| a.id.as_str())).map(|s| format!("`{s}`"));
-                diags.push(d);
-            }
-        }
-        if diags.iter().any(Diagnostic::is_error) { Err(diags) } else { Ok((out, diags)) }
+                d.suggestion = closest(id, all.clone()).map(|s| format!("`{s}`"));
+                d
+            })
+            .collect()
     }
 
     /// The conversion uplift of one chosen action.

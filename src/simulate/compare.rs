@@ -10,6 +10,7 @@
 
 use super::Tally;
 use super::assumptions::{Assumptions, BreakpointKind, ResolvedBreakpoint};
+use crate::batch::text_lines;
 use crate::block::BlockScratch;
 use crate::client::RecordError;
 use crate::csv::CsvHeader;
@@ -375,8 +376,13 @@ pub struct Simulation {
     csv: Option<bool>,
     csv_header: Option<CsvHeader>,
     scratch: BlockScratch,
-    /// Per record of the chunk: A's primary layer and chosen actions.
-    chosen_a: Vec<(Option<u16>, Vec<u16>)>,
+    /// A's layer and action indices → B's for the same id (`None`: B has no such id).
+    layer_a_to_b: Vec<Option<u16>>,
+    action_a_to_b: Vec<Option<u16>>,
+    /// Per record of the chunk, under A: its primary layer and where its chosen actions end in
+    /// `chosen_a`.
+    primary_a: Vec<(Option<u16>, usize)>,
+    chosen_a: Vec<u16>,
 }
 
 impl Simulation {
@@ -393,18 +399,12 @@ impl Simulation {
         let resolve = |engine: &Engine, side: Side| {
             assumptions.resolve(engine, side.as_str()).map_err(|diagnostics| SetupError { diagnostics })
         };
-        let (bp_a, mut warnings) = resolve(&published, Side::Published)?;
-        let (bp_b, warnings_b) = resolve(&draft, Side::Draft)?;
-        for w in warnings_b {
-            if !warnings.iter().any(|x| x.path == w.path) {
-                warnings.push(w);
-            }
-        }
-        // An uplift for an action only one side has is fine; one neither has is the typo.
-        warnings.retain(|w| {
-            let id = w.path.rsplit('/').next().unwrap_or("");
-            !(published.action_slots.contains_key(id) || draft.action_slots.contains_key(id))
-        });
+        let bp_a = resolve(&published, Side::Published)?;
+        let bp_b = resolve(&draft, Side::Draft)?;
+        let warnings = assumptions.unknown_actions(&published, &draft);
+        let layer_a_to_b =
+            published.layers.iter().map(|l| draft.layers.iter().position(|m| m.id == l.id).map(|i| i as u16)).collect();
+        let action_a_to_b = published.actions.iter().map(|a| draft.action_slots.get(&a.id).copied()).collect();
         Ok(Simulation {
             side_a: SideTally::new(&published, &assumptions, bp_a),
             side_b: SideTally::new(&draft, &assumptions, bp_b),
@@ -424,6 +424,9 @@ impl Simulation {
             csv: None,
             csv_header: None,
             scratch: BlockScratch::default(),
+            layer_a_to_b,
+            action_a_to_b,
+            primary_a: Vec::new(),
             chosen_a: Vec::new(),
         })
     }
@@ -481,24 +484,11 @@ impl Simulation {
 
     fn decide_lines(&mut self, buf: &[u8], csv: bool) {
         let mut lines = Vec::with_capacity(CHUNK);
-        for raw in buf.split_inclusive(|b| *b == b'\n') {
-            self.line += 1;
-            let line_no = self.line;
-            let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
-            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            if raw.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let text = match std::str::from_utf8(raw) {
+        for (line_no, text) in text_lines(buf, self.line + 1) {
+            let text = match text {
                 Ok(t) => t,
                 Err(e) => {
-                    let d =
-                        Diagnostic::error("invalid-utf8", "", format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1));
-                    self.reject(
-                        RecordError { client_id: None, line: None, errors: vec![d] },
-                        Some(line_no),
-                        Side::Published,
-                    );
+                    self.reject(e, Some(line_no), Side::Published);
                     continue;
                 }
             };
@@ -518,6 +508,7 @@ impl Simulation {
         if !lines.is_empty() {
             self.decide_chunk(&if csv { Source::Csv(lines) } else { Source::Json(lines) }, 0);
         }
+        self.line += buf.split_inclusive(|b| *b == b'\n').count();
     }
 
     /// Adds clients `start .. start + count` of the seeded synthetic population (the same
@@ -610,33 +601,39 @@ impl Simulation {
         };
         let records_b: &[Record] = records_b.as_deref().unwrap_or(&records_a);
         let now = self.ctx.now;
-        let mut chosen_a = std::mem::take(&mut self.chosen_a);
-        chosen_a.clear();
         let (a, b) = (&self.a, &self.b);
         let (side_a, side_b, assumptions, scratch) =
             (&mut self.side_a, &mut self.side_b, &self.assumptions, &mut self.scratch);
+        let (primary_a, chosen_a) = (&mut self.primary_a, &mut self.chosen_a);
+        primary_a.clear();
+        chosen_a.clear();
         a.evaluate_all(&records_a, &self.ctx, scratch, |i, ev| {
             side_a.add(a, assumptions, &records_a[i], ev, now);
-            chosen_a.push((ev.primary, ev.chosen.clone()));
+            chosen_a.extend_from_slice(&ev.chosen);
+            primary_a.push((ev.primary, chosen_a.len()));
         });
         let lb = b.layers.len() + 1;
+        let (layer_a_to_b, action_a_to_b) = (&self.layer_a_to_b, &self.action_a_to_b);
         let (transitions, changing_layer, changing_actions) =
             (&mut self.transitions, &mut self.changing_layer, &mut self.changing_actions);
         b.evaluate_all(records_b, &self.ctx, scratch, |i, ev| {
             side_b.add(b, assumptions, &records_b[i], ev, now);
-            let (pa, ref ca) = chosen_a[i];
+            let (pa, end) = primary_a[i];
+            let ca = &chosen_a[if i == 0 { 0 } else { primary_a[i - 1].1 }..end];
             let row = pa.map_or(a.layers.len(), usize::from);
             let col = ev.primary.map_or(b.layers.len(), usize::from);
             transitions[row * lb + col] += 1;
-            let ida = pa.map(|l| a.layers[l as usize].id.as_str());
-            let idb = ev.primary.map(|l| b.layers[l as usize].id.as_str());
-            *changing_layer += u64::from(ida != idb);
+            let same_layer = match (pa, ev.primary) {
+                (None, None) => true,
+                (Some(l), Some(m)) => layer_a_to_b[l as usize] == Some(m),
+                _ => false,
+            };
+            *changing_layer += u64::from(!same_layer);
             let same_actions = ca.len() == ev.chosen.len()
-                && ca.iter().zip(&ev.chosen).all(|(x, y)| a.actions[*x as usize].id == b.actions[*y as usize].id);
+                && ca.iter().zip(&ev.chosen).all(|(x, y)| action_a_to_b[*x as usize] == Some(*y));
             *changing_actions += u64::from(!same_actions);
         });
         self.progress.clients += records_b.len() as u64;
-        self.chosen_a = chosen_a;
     }
 
     /// The report so far.

@@ -127,9 +127,7 @@ impl Engine {
             .read_client_text(&text)
             .map_err(|e| diagnostics_error(crate::RecordError::CODE, &e.to_string(), &e.errors))?;
         let explain = get(options, "explain").as_bool() != Some(false);
-        let mut ev = crate::Evaluation::default();
-        self.core.evaluate(&record, &ctx, &mut ev);
-        to_js(&self.core.describe_with(&record, &ctx, &ev, explain))
+        to_js(&self.core.decide_with(&record, &ctx, explain))
     }
 
     /// Decides many clients in one call. `input`: NDJSON (or CSV with `format: "csv"`) as a
@@ -249,15 +247,28 @@ pub fn generate_population(
     seed: f64,
     #[wasm_bindgen(unchecked_optional_param_type = "Instant | null")] now: &JsValue,
 ) -> Result<JsValue, JsValue> {
+    to_js(&generate(&population_spec(size as usize, seed, now)?))
+}
+
+/// The synthetic population's spec from JS arguments: `seed` a non-negative integer (exact in a
+/// JS number), `now` optional (default 2026-11-25T10:00:00+08:00).
+fn population_spec(size: usize, seed: f64, now: &JsValue) -> Result<PopulationSpec, JsValue> {
+    let seed = population_seed(seed)?;
     let now = if now.is_undefined() || now.is_null() {
         time::parse_datetime("2026-11-25T10:00:00+08:00", time::TimeZone::SHANGHAI).unwrap_or(0)
     } else {
         parse_now(now, time::TimeZone::SHANGHAI)?
     };
-    if !(0.0..=9_007_199_254_740_991.0).contains(&seed) {
-        return Err(error("INVALID_OPTIONS", "`seed` must be a non-negative integer", &[("path", "seed".into())]));
+    Ok(PopulationSpec { size, seed, now })
+}
+
+/// A population seed: a non-negative integer, exact in a JS number (at most 2^53 − 1).
+fn population_seed(seed: f64) -> Result<u64, JsValue> {
+    if (0.0..=9_007_199_254_740_991.0).contains(&seed) && seed.fract() == 0.0 {
+        Ok(seed as u64)
+    } else {
+        Err(error("INVALID_OPTIONS", "`seed` must be a non-negative integer", &[("path", "seed".into())]))
     }
-    to_js(&generate(&PopulationSpec { size: size as usize, seed: seed as u64, now }))
 }
 
 /// The package version.

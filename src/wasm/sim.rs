@@ -3,15 +3,11 @@
 //! `report()`. The admin page drives it from a Web Worker, a chunk at a time, for its progress
 //! bar. Everything it computes is [`crate::simulate`], tested natively.
 
-use super::{diagnostics_error, error, get, json_text, parse_now, rules_text, to_js};
+use super::{diagnostics_error, error, get, json_text, parse_now, population_seed, population_spec, rules_text, to_js};
 use crate::engine::{CompileError, Context, Engine};
 use crate::simulate::{Assumptions, Progress, Simulation as Core};
-use crate::synth::{self, PopulationSpec};
-use crate::time;
+use crate::synth;
 use wasm_bindgen::prelude::*;
-
-/// Largest seed accepted (JS numbers are exact up to 2^53 − 1).
-const MAX_SEED: f64 = 9_007_199_254_740_991.0;
 
 fn compile(rules: &JsValue, side: &str) -> Result<Engine, JsValue> {
     let text = rules_text(rules)?;
@@ -20,14 +16,6 @@ fn compile(rules: &JsValue, side: &str) -> Result<Engine, JsValue> {
         let _ = js_sys::Reflect::set(&err, &"side".into(), &side.into());
         err
     })
-}
-
-fn seed(v: f64) -> Result<u64, JsValue> {
-    if (0.0..=MAX_SEED).contains(&v) && v.fract() == 0.0 {
-        Ok(v as u64)
-    } else {
-        Err(error("INVALID_OPTIONS", "`seed` must be a non-negative integer", &[("path", "seed".into())]))
-    }
 }
 
 fn progress(p: Progress) -> JsValue {
@@ -84,7 +72,7 @@ impl Simulation {
         count: u32,
         #[wasm_bindgen(js_name = seed)] seed_value: f64,
     ) -> Result<JsValue, JsValue> {
-        let s = seed(seed_value)?;
+        let s = population_seed(seed_value)?;
         Ok(progress(self.core.add_synthetic(start as usize, count as usize, s)))
     }
 
@@ -123,11 +111,5 @@ pub fn synthetic_client(
     #[wasm_bindgen(js_name = seed)] seed_value: f64,
     #[wasm_bindgen(unchecked_optional_param_type = "Instant | null")] now: &JsValue,
 ) -> Result<JsValue, JsValue> {
-    let now = if now.is_undefined() || now.is_null() {
-        time::parse_datetime("2026-11-25T10:00:00+08:00", time::TimeZone::SHANGHAI).unwrap_or(0)
-    } else {
-        parse_now(now, time::TimeZone::SHANGHAI)?
-    };
-    let spec = PopulationSpec { size: 0, seed: seed(seed_value)?, now };
-    to_js(&synth::client(&spec, index as usize))
+    to_js(&synth::client(&population_spec(0, seed_value, now)?, index as usize))
 }
