@@ -117,6 +117,25 @@ fn edit_distance(a: &str, b: &str) -> usize {
     rows[a.len()][b.len()]
 }
 
+/// The `&'static str` for a diagnostic code read back from bytes (a merged simulation's
+/// record errors, see `Simulation::merge`). Codes are a small fixed set, so each distinct
+/// one is kept once for the life of the program (at most 256).
+pub fn intern_code(code: &str) -> &'static str {
+    use std::sync::{Mutex, OnceLock};
+    static CODES: OnceLock<Mutex<Vec<&'static str>>> = OnceLock::new();
+    let mut codes = CODES.get_or_init(Mutex::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(c) = codes.iter().find(|c| **c == code) {
+        return c;
+    }
+    if codes.len() >= 256 {
+        // Not a code this program writes: bytes made up to grow memory get one bucket.
+        return "unknown-code";
+    }
+    let c: &'static str = Box::leak(code.to_owned().into_boxed_str());
+    codes.push(c);
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

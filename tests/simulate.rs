@@ -302,3 +302,114 @@ fn bad_assumptions_are_reported_with_their_path() {
     let sim = Simulation::new(a.clone(), a.clone(), ctx(&a), Assumptions::parse(&v.to_string()).unwrap()).unwrap();
     assert_eq!(sim.report().warnings[0].path, "/upliftByAction/no_such_action");
 }
+
+/// A simulation split between workers: each part's counts, merged in order, give the report of
+/// one simulation over the whole population, exactly (the funnel's sums are fixed point).
+#[test]
+fn parts_merged_equal_the_whole() {
+    let a = Engine::compile_value(rules()).unwrap();
+    let b = Engine::compile_value(draft()).unwrap();
+    let new = || Simulation::new(a.clone(), b.clone(), ctx(&a), assumptions()).unwrap();
+    let whole = synthetic_report(&a, &b, 5_000, 11);
+    for cuts in [vec![0, 2_500, 5_000], vec![0, 1, 4_999, 5_000], vec![0, 1_234, 1_235, 3_000, 5_000]] {
+        let mut parts = cuts.windows(2).map(|w| {
+            let mut sim = new();
+            sim.add_synthetic(w[0], w[1] - w[0], 11);
+            sim.partial()
+        });
+        let mut first = new();
+        first.merge(&parts.next().unwrap()).unwrap();
+        for p in parts {
+            first.merge(&p).unwrap();
+        }
+        assert_eq!(first.report(), whole, "cuts {cuts:?}");
+    }
+}
+
+/// An NDJSON file cut at line starts, and a CSV file whose later parts get its header row
+/// (`continue_csv`): merged, the bad records carry their line numbers in the whole file.
+#[test]
+fn text_parts_keep_their_line_numbers() {
+    let a = Engine::compile_value(rules()).unwrap();
+    let b = Engine::compile_value(draft()).unwrap();
+    let now = ctx(&a).now;
+    let new = || Simulation::new(a.clone(), b.clone(), ctx(&a), assumptions()).unwrap();
+    let mut lines: Vec<String> =
+        generate_ndjson(&PopulationSpec { size: 900, seed: 3, now }).lines().map(String::from).collect();
+    lines[10] = "{not json".into();
+    lines[500] = r#"{"id":"x","aum":"many"}"#.into();
+    lines[899] = "[]".into();
+    let text = lines.join("\n") + "\n";
+    let whole = {
+        let mut sim = new();
+        sim.add_ndjson(text.as_bytes());
+        sim.finish();
+        sim.report()
+    };
+    assert_eq!(whole.errors.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(11), Some(501), Some(900)]);
+    let cut = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+    let (c1, c2) = (cut(text.len() / 3), cut(2 * text.len() / 3));
+    let mut first = new();
+    first.add_ndjson(&text.as_bytes()[..c1]);
+    for range in [c1..c2, c2..text.len()] {
+        let mut part = new();
+        part.add_ndjson(&text.as_bytes()[range]);
+        first.merge(&part.partial()).unwrap();
+    }
+    assert_eq!(first.report(), whole);
+
+    let csv = "id,aum\nc1,100\nc2,lots\nc3,5\nc4,-\nc5,1\n";
+    let whole = {
+        let mut sim = new();
+        sim.add_csv(csv.as_bytes());
+        sim.report()
+    };
+    assert_eq!(whole.errors.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(3), Some(5)]);
+    let header = csv.lines().next().unwrap();
+    let split = csv.find("c4").unwrap();
+    let mut first = new();
+    first.add_csv(&csv.as_bytes()[..split]);
+    let mut second = new();
+    second.continue_csv(header).unwrap();
+    second.add_csv(&csv.as_bytes()[split..]);
+    first.merge(&second.partial()).unwrap();
+    assert_eq!(first.report(), whole);
+    assert!(new().continue_csv("aum,,aum").is_err());
+}
+
+/// Bytes from another simulation, another format or cut short are refused with a reason and
+/// change nothing; no corruption makes the merge panic.
+#[test]
+fn foreign_or_corrupt_partials_are_refused() {
+    let a = Engine::compile_value(rules()).unwrap();
+    let b = Engine::compile_value(draft()).unwrap();
+    let mut part = Simulation::new(a.clone(), b.clone(), ctx(&a), assumptions()).unwrap();
+    part.add_synthetic(0, 300, 1);
+    part.add_ndjson(b"{oops\n");
+    let bytes = part.partial();
+
+    let mut other = Simulation::new(b.clone(), a.clone(), ctx(&a), assumptions()).unwrap();
+    let err = other.merge(&bytes).unwrap_err();
+    assert!(err.message.contains("another simulation"), "{err}");
+    assert_eq!(other.report().clients, 0);
+
+    let mut sim = Simulation::new(a.clone(), b.clone(), ctx(&a), assumptions()).unwrap();
+    let empty = sim.report();
+    assert!(sim.merge(b"not a partial").unwrap_err().message.contains("not a partial"));
+    for n in 0..bytes.len() {
+        assert!(sim.merge(&bytes[..n]).is_err(), "a partial cut at {n} bytes was accepted");
+    }
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..2_000 {
+        let mut bad = bytes.clone();
+        for _ in 0..3 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let at = (seed >> 33) as usize % bad.len();
+            bad[at] = (seed >> 20) as u8;
+        }
+        let _ = Simulation::new(a.clone(), b.clone(), ctx(&a), assumptions()).unwrap().merge(&bad);
+    }
+    assert_eq!(sim.report(), empty);
+    sim.merge(&bytes).unwrap();
+    assert_eq!((sim.report().clients, sim.report().rejected), (300, 1));
+}

@@ -22,12 +22,17 @@ const state = {
   report: null,
   reportDocs: null,
   lastRun: null, // {source, now, seed, size, file, format}
-  worker: null,
+  workers: [],
   started: 0,
   status: { key: 'loading', vars: null, cls: '' },
   inspected: null,
 };
 let editor;
+
+// Populations at least this large are split between workers, one per core (up to MAX_WORKERS).
+const PARALLEL_MIN_CLIENTS = 50_000;
+const PARALLEL_MIN_BYTES = 32 << 20;
+const MAX_WORKERS = 4;
 
 // ---------- small helpers ----------
 
@@ -164,15 +169,15 @@ function scheduleProgress() {
   });
 }
 
-function stopWorker() {
-  state.worker?.terminate();
-  state.worker = null;
+function stopWorkers() {
+  for (const w of state.workers) w.terminate();
+  state.workers = [];
   $('run').disabled = false;
   $('cancel').hidden = true;
 }
 
 async function run() {
-  stopWorker();
+  stopWorkers();
   $('run-error').hidden = true;
   const now = $('now').value.trim();
   let src;
@@ -190,8 +195,14 @@ async function run() {
     runInfo = { kind: 'file', file, format, now, seed: Math.floor(Number($('seed').value)) };
   }
   const docs = { published: state.published.doc, draft: state.draft.doc };
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  state.worker = worker;
+  // One worker per core for a large population (each decides its share; part 0 merges the
+  // others' counts, exactly); one for a small one, where starting more would cost more.
+  // The operator may choose the number of workers instead.
+  const large = src.kind === 'synthetic' ? src.size >= PARALLEL_MIN_CLIENTS : src.file.size >= PARALLEL_MIN_BYTES;
+  const chosen = Number($('workers').value);
+  const parts = chosen >= 1 ? chosen : large ? Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1)) : 1;
+  const workers = Array.from({ length: parts }, () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+  state.workers = workers;
   state.progress = null;
   state.started = performance.now();
   $('run').disabled = true;
@@ -199,13 +210,32 @@ async function run() {
   $('progress').value = 0;
   $('progress').removeAttribute('data-done');
   setStatus('running');
-  worker.onmessage = ({ data }) => {
+  const progress = new Array(parts).fill(null);
+  const partials = new Array(parts).fill(null);
+  let waiting = parts === 1;
+  const mergeWhenReady = () => {
+    if (waiting && partials.slice(1).every(Boolean)) {
+      const bytes = partials.slice(1);
+      workers[0].postMessage({ type: 'merge', partials: bytes }, bytes.map((b) => b.buffer));
+      for (const w of workers.slice(1)) w.terminate();
+    }
+  };
+  const onmessage = ({ data }) => {
     if (data.type === 'progress') {
-      state.progress = data;
+      progress[data.part] = data;
+      const sum = (k) => progress.reduce((n, p) => n + (p?.[k] ?? 0), 0);
+      state.progress = { unit: data.unit, done: sum('done'), total: sum('total'), clients: sum('clients'), rejected: sum('rejected') };
+      if (progress.includes(null)) state.progress.total = src.kind === 'synthetic' ? src.size : src.file.size;
       scheduleProgress();
+    } else if (data.type === 'partial') {
+      partials[data.part] = data.bytes;
+      mergeWhenReady();
+    } else if (data.type === 'waiting') {
+      waiting = true;
+      mergeWhenReady();
     } else if (data.type === 'done') {
       const seconds = ((performance.now() - state.started) / 1000).toFixed(2);
-      stopWorker();
+      stopWorkers();
       state.progress = null;
       state.report = data.report;
       state.reportDocs = docs;
@@ -220,22 +250,31 @@ async function run() {
       renderReport($('report'), state.report, docs);
       document.body.dataset.runs = String(Number(document.body.dataset.runs ?? 0) + 1);
     } else if (data.type === 'error') {
-      stopWorker();
+      stopWorkers();
       showRunError(data);
     }
   };
-  worker.onerror = (e) => {
-    e.preventDefault();
-    stopWorker();
-    showRunError({ code: 'WORKER', message: e.message || 'the simulation worker failed to start' });
-  };
-  worker.postMessage({
+  const message = {
     type: 'run',
     published: state.published.text,
     draft: editor.text,
     now,
     assumptions: JSON.stringify(state.assumptions),
     source: src,
+    parts,
+  };
+  workers.forEach((worker, part) => {
+    worker.onmessage = (e) => {
+      // A message from a worker of a run that was stopped (cancelled, failed, replaced) is stale.
+      if (state.workers === workers) onmessage(e);
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      if (state.workers !== workers) return;
+      stopWorkers();
+      showRunError({ code: 'WORKER', message: e.message || 'the simulation worker failed to start' });
+    };
+    worker.postMessage({ ...message, part });
   });
 }
 
@@ -351,7 +390,7 @@ function wire() {
   $('lang-en').addEventListener('click', () => setLang('en'));
   $('run').addEventListener('click', run);
   $('cancel').addEventListener('click', () => {
-    stopWorker();
+    stopWorkers();
     $('progress').value = 0;
     setStatus('cancelled');
   });

@@ -19,6 +19,12 @@ const TEXT = {
   seed: { zh: '随机种子', en: 'Seed' },
   now: { zh: '决策时间（now）', en: 'Decision time (now)' },
   nowHelp: { zh: 'RFC 3339，例如 2026-11-25T10:00:00+08:00', en: 'RFC 3339, e.g. 2026-11-25T10:00:00+08:00' },
+  workers: { zh: '并行 Worker 数', en: 'Parallel workers' },
+  workersAuto: { zh: '自动', en: 'auto' },
+  workersHelp: {
+    zh: '自动：5 万客户（或 32 MB 文件）以上按 CPU 核数拆分，每个 Worker 算一份，结果合并后与单个 Worker 完全相同。',
+    en: 'Auto: from 50,000 clients (or a 32 MB file) the population is split by CPU cores, one share per worker; the merged result is exactly what one worker computes.',
+  },
   chooseFile: { zh: '选择文件…', en: 'Choose a file…' },
   noFile: { zh: '未选择文件', en: 'no file chosen' },
   fileHelp: {

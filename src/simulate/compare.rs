@@ -26,6 +26,9 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod partial;
+pub use partial::MergeError;
+
 /// Records decided per step.
 const CHUNK: usize = 4096;
 /// Bad records listed on the report (all are counted).
@@ -197,6 +200,19 @@ pub struct IncentivesEarned {
     pub total: f64,
 }
 
+/// A probability in fixed point: units of 2⁻⁵³, clamped to [0, 1]. A sum of a billion of them
+/// fits a `u128` with room to spare, and the rounding (under 1.2e-16 per client) is far below
+/// anything a report shows.
+fn to_fixed(p: f64) -> u128 {
+    (p.clamp(0.0, 1.0) * FIXED_ONE).round() as u128
+}
+
+fn from_fixed(sum: u128) -> f64 {
+    sum as f64 / FIXED_ONE
+}
+
+const FIXED_ONE: f64 = (1u64 << 53) as f64;
+
 /// Counts for one rule set beyond [`Tally`]'s.
 #[derive(Debug, Clone)]
 struct SideTally {
@@ -204,8 +220,10 @@ struct SideTally {
     breakpoints: Vec<ResolvedBreakpoint>,
     /// Per action: conversion uplift when chosen.
     uplift: Vec<f64>,
-    /// Per breakpoint: clients, Σ baseline probability, Σ projected probability.
-    funnel: Vec<(u64, f64, f64)>,
+    /// Per breakpoint: clients, Σ baseline probability, Σ projected probability; the sums in
+    /// fixed point ([`to_fixed`]), so they are exact and do not depend on the order clients
+    /// are added in: a population split between workers and merged gives the same report.
+    funnel: Vec<(u64, u128, u128)>,
     /// (day number, channel index) → actions.
     by_day: BTreeMap<(i64, usize), u64>,
     pressure: [u64; PRESSURE_BUCKETS],
@@ -217,7 +235,7 @@ impl SideTally {
     fn new(engine: &Engine, assumptions: &Assumptions, breakpoints: Vec<ResolvedBreakpoint>) -> SideTally {
         SideTally {
             tally: Tally::new(engine),
-            funnel: vec![(0, 0.0, 0.0); breakpoints.len()],
+            funnel: vec![(0, 0, 0); breakpoints.len()],
             breakpoints,
             uplift: engine.actions.iter().map(|a| assumptions.uplift(&a.id, a.channel)).collect(),
             by_day: BTreeMap::new(),
@@ -253,8 +271,8 @@ impl SideTally {
             let lift: f64 = ev.chosen.iter().map(|&a| self.uplift[a as usize]).sum();
             let f = &mut self.funnel[k];
             f.0 += 1;
-            f.1 += base;
-            f.2 += (base + lift).clamp(0.0, 1.0);
+            f.1 += to_fixed(base);
+            f.2 += to_fixed(base + lift);
         }
     }
 
@@ -285,6 +303,7 @@ impl SideTally {
         let (mut baseline, mut projected) = (0.0, 0.0);
         let (mut new_client, mut long_tail_extra, mut leads) = (0.0, 0.0, 0.0);
         for (b, &(clients, base, proj)) in assumptions.breakpoints.iter().zip(&self.funnel) {
+            let (base, proj) = (from_fixed(base), from_fixed(proj));
             baseline += base * b.revenue_per_conversion;
             projected += proj * b.revenue_per_conversion;
             match b.kind {
@@ -370,8 +389,13 @@ pub struct Simulation {
     errors: Vec<RecordError>,
     /// Bytes after the last line break of the previous text chunk.
     pending: Vec<u8>,
-    /// Lines consumed so far (text input).
+    /// Lines consumed so far in the current text input (its line numbers).
     line: usize,
+    /// Lines of text input decided in all (this simulation's and merged ones'), and how many of
+    /// them are a header row given by [`Simulation::continue_csv`] rather than read: what a merge
+    /// shifts the next part's line numbers by.
+    text_lines: usize,
+    borrowed_lines: usize,
     /// The text input is CSV (`Some(true)`) or NDJSON (`Some(false)`); `None` before any text.
     csv: Option<bool>,
     csv_header: Option<CsvHeader>,
@@ -421,6 +445,8 @@ impl Simulation {
             errors: Vec::new(),
             pending: Vec::new(),
             line: 0,
+            text_lines: 0,
+            borrowed_lines: 0,
             csv: None,
             csv_header: None,
             scratch: BlockScratch::default(),
@@ -508,7 +534,28 @@ impl Simulation {
         if !lines.is_empty() {
             self.decide_chunk(&if csv { Source::Csv(lines) } else { Source::Json(lines) }, 0);
         }
-        self.line += buf.split_inclusive(|b| *b == b'\n').count();
+        let lines = buf.split_inclusive(|b| *b == b'\n').count();
+        self.line += lines;
+        self.text_lines += lines;
+    }
+
+    /// Starts CSV input in the middle of a file whose first row is `header`: the part of a file
+    /// another simulation does not read (see [`Simulation::partial`]). Rows count from 2, as
+    /// after the header; merged after the simulation that read the rows before, their line
+    /// numbers are those of the whole file.
+    ///
+    /// # Errors
+    /// The header row's problem when it cannot be read (then nothing changes: a file with a bad
+    /// header is better read by one simulation from its start).
+    pub fn continue_csv(&mut self, header: &str) -> Result<(), RecordError> {
+        let h = CsvHeader::parse(header.trim_end_matches(['\r', '\n']))?;
+        self.finish();
+        self.csv = Some(true);
+        self.csv_header = Some(h);
+        self.line = 1;
+        self.text_lines += 1;
+        self.borrowed_lines += 1;
+        Ok(())
     }
 
     /// Adds clients `start .. start + count` of the seeded synthetic population (the same

@@ -6,7 +6,7 @@ pub mod assumptions;
 pub mod compare;
 
 pub use assumptions::Assumptions;
-pub use compare::{Progress, Report, SetupError, Side, Simulation};
+pub use compare::{MergeError, Progress, Report, SetupError, Side, Simulation};
 
 use crate::engine::{Context, Engine};
 use crate::evaluate::{Evaluation, Fate};

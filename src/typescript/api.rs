@@ -58,7 +58,7 @@ pub fn declarations() -> Result<String, String> {
 }
 
 /// The codes of the errors the package throws (`ClientsegError.code`).
-pub const ERROR_CODES: [&str; 8] = [
+pub const ERROR_CODES: [&str; 9] = [
     CompileError::CODE,
     RecordError::CODE,
     "INVALID_OPTIONS",
@@ -66,6 +66,7 @@ pub const ERROR_CODES: [&str; 8] = [
     "INVALID_LOGIC",
     "INVALID_DATA",
     "INVALID_ASSUMPTIONS",
+    crate::simulate::MergeError::CODE,
     "INTERNAL",
 ];
 
@@ -266,7 +267,8 @@ impl JsonSchema for ErrorCode {
             "description": "What went wrong: `INVALID_RULES` (with `diagnostics`), `INVALID_CLIENT` (with\n\
                 `diagnostics` and `path`), `INVALID_OPTIONS` (with `path`), `INVALID_INPUT` (decideBatch's input),\n\
                 `INVALID_LOGIC` and `INVALID_DATA` (applyLogic), `INVALID_ASSUMPTIONS` (a simulation's assumptions,\n\
-                with `diagnostics`), `INTERNAL` (a bug: please report it).",
+                with `diagnostics`), `INVALID_PARTIAL` (`Simulation.merge` given bytes of another simulation),\n\
+                `INTERNAL` (a bug: please report it).",
             "enum": ERROR_CODES,
         })
     }

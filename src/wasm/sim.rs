@@ -96,6 +96,32 @@ impl Simulation {
         progress(self.core.finish())
     }
 
+    /// Starts CSV input in the middle of a file whose first row is `header` (a string): for a
+    /// worker given the later part of a file another worker reads from its start. Throws
+    /// `INVALID_INPUT` (with `diagnostics`) when the header cannot be read.
+    #[wasm_bindgen(js_name = continueCsv)]
+    pub fn continue_csv(&mut self, header: &str) -> Result<(), JsValue> {
+        self.core.continue_csv(header).map_err(|e| {
+            let why = e.errors.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ");
+            diagnostics_error("INVALID_INPUT", &format!("the CSV header cannot be read: {why}"), &e.errors)
+        })
+    }
+
+    /// Ends the input (as `finish()`) and returns every count so far as bytes, for `merge` in
+    /// a simulation of the same rule sets, assumptions and `now` in another worker (post it as a
+    /// transferable). A population split between workers and merged in order gives exactly the
+    /// report of one simulation over all of it.
+    pub fn partial(&mut self) -> Vec<u8> {
+        self.core.partial()
+    }
+
+    /// Adds another simulation's `partial()`: the part of the population after this one's (its
+    /// bad records' line numbers continue this part's). Throws `INVALID_PARTIAL` when the
+    /// bytes come from another simulation or are damaged; nothing is merged then.
+    pub fn merge(&mut self, partial: &[u8]) -> Result<(), JsValue> {
+        self.core.merge(partial).map_err(|e| error(crate::simulate::MergeError::CODE, &e.message, &[]))
+    }
+
     /// The report so far: both sides' counts, transitions, funnel, revenue, and the assumptions.
     #[wasm_bindgen(unchecked_return_type = "SimulationReport")]
     pub fn report(&self) -> Result<JsValue, JsValue> {

@@ -672,9 +672,10 @@ export interface ClientsegError extends Error {
  * What went wrong: `INVALID_RULES` (with `diagnostics`), `INVALID_CLIENT` (with
  * `diagnostics` and `path`), `INVALID_OPTIONS` (with `path`), `INVALID_INPUT` (decideBatch's input),
  * `INVALID_LOGIC` and `INVALID_DATA` (applyLogic), `INVALID_ASSUMPTIONS` (a simulation's assumptions,
- * with `diagnostics`), `INTERNAL` (a bug: please report it).
+ * with `diagnostics`), `INVALID_PARTIAL` (`Simulation.merge` given bytes of another simulation),
+ * `INTERNAL` (a bug: please report it).
  */
-export type ErrorCode = "INVALID_RULES" | "INVALID_CLIENT" | "INVALID_OPTIONS" | "INVALID_INPUT" | "INVALID_LOGIC" | "INVALID_DATA" | "INVALID_ASSUMPTIONS" | "INTERNAL";
+export type ErrorCode = "INVALID_RULES" | "INVALID_CLIENT" | "INVALID_OPTIONS" | "INVALID_INPUT" | "INVALID_LOGIC" | "INVALID_DATA" | "INVALID_ASSUMPTIONS" | "INVALID_PARTIAL" | "INTERNAL";
 
 /** Totals so far, returned by every `add_*` call (`Simulation.add*` and `finish()` in JS). */
 export interface SimulationProgress {

@@ -251,15 +251,18 @@ test('an uploaded CSV with two bad rows: both listed with their line numbers, th
   const aum = cols.indexOf('aum');
   const risk = cols.indexOf('risk_class');
   rows[3][aum] = 'lots'; // line 5: not a number
-  rows[9][risk] = 'C9'; // line 11: not one of C1..C5
+  rows[45][risk] = 'C9'; // line 47: not one of C1..C5
   const file = join(work, 'clients.csv');
   writeFileSync(file, `${[cols.join(','), ...rows.map((r) => r.join(','))].join('\n')}\n`);
   await page.click('#lang-zh');
+  // Three workers: the later two are given the header row and merge into the first; the bad
+  // rows (in the first and the last third) keep their line numbers in the whole file.
+  await page.selectOption('#workers', '3');
   await page.setInputFiles('#file', file);
   assert.equal(await page.isChecked('input[name="source"][value="file"]'), true);
   await runAndWait(3);
   const lines = await page.$$eval('#r-rejected [data-k^="/errors/"]', (els) => els.map((e) => Number(e.dataset.v)));
-  assert.deepEqual(lines, [5, 11]);
+  assert.deepEqual(lines, [5, 47]);
   const text = await page.textContent('#r-rejected');
   assert.match(text, /\/aum/);
   assert.match(text, /\/risk_class/);
@@ -282,19 +285,24 @@ test('an uploaded CSV with two bad rows: both listed with their line numbers, th
   assert.deepEqual(expl.sort(), [expected.explanation.zh, expected.explanation.en].sort());
 });
 
-test('an uploaded NDJSON file read in 1 MB chunks: the same numbers as natively; the inspector finds a client by id', async () => {
-  // ~6 MB: lines are split across the worker's chunks.
+test('an uploaded NDJSON file split between two workers, read in 1 MB chunks: the same numbers as natively; the inspector finds a client by id', async () => {
+  // ~6 MB: lines are split across each worker's chunks, and the file between the two workers.
   const clients = pkg.generatePopulation(5000, 11, NOW);
+  const lines = clients.map((c) => JSON.stringify(c));
+  lines[3499] = '{"id": "broken"'; // line 3500, in the second worker's half
   const file = join(work, 'clients.ndjson');
-  writeFileSync(file, `${clients.map((c) => JSON.stringify(c)).join('\n')}\n`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  await page.selectOption('#workers', '2');
   await page.setInputFiles('#file', file);
   await runAndWait(4);
+  assert.deepEqual(await page.$$eval('#r-rejected [data-k^="/errors/"]', (els) => els.map((e) => Number(e.dataset.v))), [3500]);
   const draft = join(work, 'draft-ndjson.json');
   writeFileSync(draft, await page.inputValue('#draft-text'));
   const native = nativeReport(['--ndjson', file, '--draft', draft]);
-  assert.equal(native.clients, 5000);
-  assert.equal(native.rejected, 0);
+  assert.equal(native.clients, 4999);
+  assert.equal(native.rejected, 1);
   await assertPageMatches(native, 'uploaded NDJSON');
+  await page.selectOption('#workers', 'auto');
   const client = clients[4321];
   await page.click('#inspect-id');
   await page.fill('#inspect-id', client.id);

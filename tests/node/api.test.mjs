@@ -173,6 +173,21 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
   assert.equal(JSON.stringify(esm.syntheticClient(17, 9, now)), JSON.stringify(esm.generatePopulation(400, 9, now)[17]));
   assert.equal(synthetic.report().clientsChangingLayer, 0);
 
+  // Split between workers: each part's counts, merged in order, give the one-shot report;
+  // the bad line keeps its number in the whole file.
+  const cut = bytes.indexOf(10, bytes.length >> 1) + 1;
+  const head = new esm.Simulation(rules, draft, { now, assumptions });
+  const tail = new esm.Simulation(rules, draft, { now, assumptions });
+  head.addNdjson(bytes.subarray(0, cut));
+  tail.addNdjson(bytes.subarray(cut));
+  const counts = tail.partial();
+  assert.ok(counts instanceof Uint8Array);
+  head.merge(counts);
+  assert.deepEqual(head.report(), report);
+  assert.throws(() => synthetic.merge(counts), (e) => e.code === 'INVALID_PARTIAL' && /another simulation/.test(e.message));
+  assert.throws(() => head.merge(counts.subarray(0, 20)), (e) => e.code === 'INVALID_PARTIAL');
+  assert.throws(() => tail.continueCsv('aum,aum'), (e) => e.code === 'INVALID_INPUT' && e.diagnostics.length === 1);
+
   const broken = structuredClone(rules);
   broken.layers[0].when = { var: 'no_such_field' };
   assert.throws(() => new esm.Simulation(rules, broken, { now, assumptions }),

@@ -215,6 +215,13 @@ let progress: SimulationProgress = sim.addSynthetic(0, 10_000, 42);
 progress = sim.addNdjson(ndjson);
 progress = sim.addCsv(csvBytes);
 progress = sim.finish();
+const part = new Simulation(rulesText, rules, { now: '2026-11-25T10:00:00+08:00', assumptions });
+part.continueCsv('id,aum');
+progress = part.addCsv(csvBytes);
+const counts: Uint8Array = part.partial();
+sim.merge(counts);
+// @ts-expect-error merge takes the bytes of partial(), not a report
+sim.merge(sim.report());
 show(progress.clients, progress.rejected);
 const report: SimulationReport = sim.report();
 show(
