@@ -2,7 +2,9 @@
 // Chromium, timed from the click on "run" to the report on the page (worker start, the wasm
 // simulation in chunks, the report's rendering). Nothing is asserted; it prints the runs' median.
 //
-//   node bench/www-simulate.mjs [--size 1000000] [--runs 3]
+//   node bench/www-simulate.mjs [--size 1000000] [--runs 3] [--workers auto|1|2|3|4]
+//
+// `--workers` sets the page's worker count (default: auto, one per core from 50,000 clients).
 //
 // Needs pkg/ (`.ci/build-pkg`) and Chromium + playwright-core (`.ci/setup` installs both).
 import { spawn } from 'node:child_process';
@@ -21,6 +23,7 @@ const arg = (name, fallback) => {
 };
 const size = arg('size', 1_000_000);
 const runs = arg('runs', 3);
+const workersArg = process.argv.includes('--workers') ? process.argv[process.argv.indexOf('--workers') + 1] : 'auto';
 
 const server = spawn(process.execPath, [join(root, 'www', 'serve.mjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve, reject) => {
@@ -46,19 +49,22 @@ try {
   await page.goto(url);
   await page.waitForSelector('body[data-ready]', { timeout: 120_000 });
   await page.fill('#size', String(size));
+  await page.selectOption('#workers', workersArg);
   const seconds = [];
+  let workers = 0; // as the page chose them (`auto`: one per core from 50,000 clients)
   for (let r = 1; r <= runs; r++) {
     const t = performance.now();
     await page.click('#run');
     await page.waitForSelector(`body[data-runs="${r}"]`, { timeout: 1_800_000 });
     seconds.push((performance.now() - t) / 1000);
+    workers = Number(await page.$eval('body', (b) => b.dataset.workers));
     const clients = await page.$eval('#report [data-k="/clients"]', (e) => e.dataset.v).catch(() => '?');
     console.log(`run ${r}: ${seconds.at(-1).toFixed(2)} s (${clients} clients on the report)`);
   }
   seconds.sort((a, b) => a - b);
   const median = seconds[Math.floor(seconds.length / 2)];
   console.log(
-    `admin page A/B simulation, ${size.toLocaleString('en')} synthetic clients, Chromium, one worker ` +
+    `admin page A/B simulation, ${size.toLocaleString('en')} synthetic clients, Chromium, ${workers} worker${workers > 1 ? 's' : ''} ` +
       `(${cpus().length} cores, ${cpus()[0]?.model.trim()}): median ${median.toFixed(2)} s ` +
       `(min ${seconds[0].toFixed(2)}, max ${seconds.at(-1).toFixed(2)}, ${runs} runs); ` +
       `${Math.round(size / median).toLocaleString('en')} clients/s`,

@@ -443,7 +443,11 @@ fn build(spec: &PopulationSpec, i: usize) -> Rec {
     }
     contacts.sort_by_key(|c| c.0);
     Rec {
-        id: format!("c{i:07}"),
+        id: {
+            let mut id = vec![b'c'];
+            push_num(&mut id, i as u64, 7);
+            ascii(id)
+        },
         reg,
         applied,
         opened,
@@ -475,16 +479,64 @@ enum Scalar<'a> {
     Bool(bool),
 }
 
+/// Declares [`K`], the closed set of keys the generator writes, with their JSON names.
+macro_rules! keys {
+    ($($k:ident = $name:literal),* $(,)?) => {
+        /// A key the generator writes. A closed set, so a writer that reads records looks each
+        /// one up once per rule set ([`RecordPlan`]) instead of once per client.
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        enum K { $($k),* }
+
+        impl K {
+            const ALL: &[K] = &[$(K::$k),*];
+
+            fn name(self) -> &'static str {
+                match self { $(K::$k => $name),* }
+            }
+        }
+    };
+}
+
+keys! {
+    // No key: the root, or an array element.
+    Item = "",
+    AccountOpenedAt = "account_opened_at", AcquisitionChannel = "acquisition_channel", Age = "age",
+    AppliedAt = "applied_at", Aum = "aum", CashBalance = "cash_balance", ConsentCall = "consent_call",
+    ConsentPush = "consent_push", ConsentSms = "consent_sms", ConsentWecom = "consent_wecom",
+    Contacts = "contacts", Events = "events", FirstDepositAmount = "first_deposit_amount",
+    FirstDepositAt = "first_deposit_at", FirstTradeAt = "first_trade_at", HasAdvisor = "has_advisor",
+    Holdings = "holdings", Id = "id", LastLoginAt = "last_login_at", LastTradeAt = "last_trade_at",
+    Logins30d = "logins_30d", OriginBranch = "origin_branch", PersonalisedOk = "personalised_ok",
+    RegisteredAt = "registered_at", RiskAssessedAt = "risk_assessed_at", RiskClass = "risk_class",
+    SecuritiesValue = "securities_value", Trades90d = "trades_90d", WmHoldingsValue = "wm_holdings_value",
+    WmPageViews30d = "wm_page_views_30d",
+    // Members of events and contacts.
+    Action = "action", Amount = "amount", At = "at", Channel = "channel", Class = "class",
+    Outcome = "outcome", Page = "page", Product = "product", Type = "type",
+}
+
+/// The event types the generator writes.
+const EVENT_TYPES: [&str; 8] = [
+    "login",
+    "page_view",
+    "account_application",
+    "account_opened",
+    "deposit",
+    "withdrawal",
+    "trade",
+    "risk_assessment",
+];
+
 /// One record writer, two targets (text and `Value`), so `client()` and `generate_ndjson()` cannot
-/// drift apart. Keys are written in sorted order, the order of serde_json's default `Map`. An empty
-/// key means "no key" (the root, or an array element).
+/// drift apart. Keys are written in sorted order, the order of serde_json's default `Map`;
+/// [`K::Item`] is "no key" (the root, or an array element).
 trait Sink<'r> {
-    fn open(&mut self, key: &'static str, array: bool);
+    fn open(&mut self, key: K, array: bool);
     fn close(&mut self, array: bool);
     /// `v` borrows from the record being written (`'r`), so a writer may keep it while writing.
-    fn put(&mut self, key: &'static str, v: Scalar<'r>);
+    fn put(&mut self, key: K, v: Scalar<'r>);
     /// An optional key: omitted, never `null`, when it does not apply.
-    fn opt(&mut self, key: &'static str, v: Option<Scalar<'r>>) {
+    fn opt(&mut self, key: K, v: Option<Scalar<'r>>) {
         if let Some(v) = v {
             self.put(key, v);
         }
@@ -493,74 +545,74 @@ trait Sink<'r> {
 
 fn emit<'r>(r: &'r Rec, s: &mut impl Sink<'r>) {
     use Scalar::{Bool, Int, Money, Str, Time};
-    s.open("", false);
-    s.opt("account_opened_at", r.opened.map(Time));
-    s.put("acquisition_channel", Str(r.channel));
-    s.put("age", Int(r.age.unsigned_abs()));
-    s.opt("applied_at", r.applied.map(Time));
-    s.opt("aum", r.assets.map(|(cash, sec, wm)| Money(cash + sec + wm)));
-    s.opt("cash_balance", r.assets.map(|a| Money(a.0)));
-    for (k, &v) in ["consent_call", "consent_push", "consent_sms", "consent_wecom"].into_iter().zip(&r.consent) {
+    s.open(K::Item, false);
+    s.opt(K::AccountOpenedAt, r.opened.map(Time));
+    s.put(K::AcquisitionChannel, Str(r.channel));
+    s.put(K::Age, Int(r.age.unsigned_abs()));
+    s.opt(K::AppliedAt, r.applied.map(Time));
+    s.opt(K::Aum, r.assets.map(|(cash, sec, wm)| Money(cash + sec + wm)));
+    s.opt(K::CashBalance, r.assets.map(|a| Money(a.0)));
+    for (k, &v) in [K::ConsentCall, K::ConsentPush, K::ConsentSms, K::ConsentWecom].into_iter().zip(&r.consent) {
         s.put(k, Bool(v));
     }
-    s.open("contacts", true);
+    s.open(K::Contacts, true);
     for &(at, a, outcome) in &r.contacts {
-        s.open("", false);
-        s.put("action", Str(ACTIONS[a].0));
-        s.put("at", Time(at));
-        s.put("channel", Str(ACTIONS[a].1));
-        s.put("outcome", Str(outcome));
+        s.open(K::Item, false);
+        s.put(K::Action, Str(ACTIONS[a].0));
+        s.put(K::At, Time(at));
+        s.put(K::Channel, Str(ACTIONS[a].1));
+        s.put(K::Outcome, Str(outcome));
         s.close(false);
     }
     s.close(true);
-    s.open("events", true);
+    s.open(K::Events, true);
     for &(at, kind) in &r.events {
-        s.open("", false);
+        s.open(K::Item, false);
         let (name, amount, prop) = match kind {
-            Kind::Login => ("login", None, None),
-            Kind::Page(p) => ("page_view", None, Some(("page", p))),
-            Kind::Application => ("account_application", None, None),
-            Kind::Opened => ("account_opened", None, None),
-            Kind::Deposit(a) => ("deposit", Some(a), None),
-            Kind::Withdrawal(a) => ("withdrawal", Some(a), None),
-            Kind::Trade(a, p) => ("trade", Some(a), Some(("product", p))),
-            Kind::Risk(c) => ("risk_assessment", None, Some(("class", risk_name(c)))),
+            Kind::Login => (EVENT_TYPES[0], None, None),
+            Kind::Page(p) => (EVENT_TYPES[1], None, Some((K::Page, p))),
+            Kind::Application => (EVENT_TYPES[2], None, None),
+            Kind::Opened => (EVENT_TYPES[3], None, None),
+            Kind::Deposit(a) => (EVENT_TYPES[4], Some(a), None),
+            Kind::Withdrawal(a) => (EVENT_TYPES[5], Some(a), None),
+            Kind::Trade(a, p) => (EVENT_TYPES[6], Some(a), Some((K::Product, p))),
+            Kind::Risk(c) => (EVENT_TYPES[7], None, Some((K::Class, risk_name(c)))),
         };
-        s.opt("amount", amount.map(Money));
-        s.put("at", Time(at));
+        s.opt(K::Amount, amount.map(Money));
+        s.put(K::At, Time(at));
         if let Some((k, v)) = prop {
             s.put(k, Str(v));
         }
-        s.put("type", Str(name));
+        s.put(K::Type, Str(name));
         s.close(false);
     }
     s.close(true);
-    s.opt("first_deposit_amount", r.deposit.map(|d| Money(d.1)));
-    s.opt("first_deposit_at", r.deposit.map(|d| Time(d.0)));
-    s.opt("first_trade_at", r.first_trade.map(Time));
-    s.put("has_advisor", Bool(r.advisor));
+    s.opt(K::FirstDepositAmount, r.deposit.map(|d| Money(d.1)));
+    s.opt(K::FirstDepositAt, r.deposit.map(|d| Time(d.0)));
+    s.opt(K::FirstTradeAt, r.first_trade.map(Time));
+    s.put(K::HasAdvisor, Bool(r.advisor));
     if r.assets.is_some() {
-        s.open("holdings", true);
+        s.open(K::Holdings, true);
         for (bit, name) in HOLDINGS.iter().enumerate() {
             if r.holdings >> bit & 1 == 1 {
-                s.put("", Str(name));
+                s.put(K::Item, Str(name));
             }
         }
         s.close(true);
     }
-    s.put("id", Str(&r.id));
-    s.put("last_login_at", Time(r.last_login));
-    s.opt("last_trade_at", r.last_trade.map(Time));
-    s.put("logins_30d", Int(r.counts[1]));
-    s.put("origin_branch", Str(r.branch));
-    s.put("personalised_ok", Bool(r.consent[4]));
-    s.put("registered_at", Time(r.reg));
-    s.opt("risk_assessed_at", r.risk.map(|(_, t)| Time(t)));
-    s.opt("risk_class", r.risk.map(|(c, _)| Str(risk_name(c))));
-    s.opt("securities_value", r.assets.map(|a| Money(a.1)));
-    s.opt("trades_90d", r.assets.map(|_| Int(r.counts[0])));
-    s.opt("wm_holdings_value", r.assets.map(|a| Money(a.2)));
-    s.put("wm_page_views_30d", Int(r.counts[2]));
+    s.put(K::Id, Str(&r.id));
+    s.put(K::LastLoginAt, Time(r.last_login));
+    s.opt(K::LastTradeAt, r.last_trade.map(Time));
+    s.put(K::Logins30d, Int(r.counts[1]));
+    s.put(K::OriginBranch, Str(r.branch));
+    s.put(K::PersonalisedOk, Bool(r.consent[4]));
+    s.put(K::RegisteredAt, Time(r.reg));
+    s.opt(K::RiskAssessedAt, r.risk.map(|(_, t)| Time(t)));
+    s.opt(K::RiskClass, r.risk.map(|(c, _)| Str(risk_name(c))));
+    s.opt(K::SecuritiesValue, r.assets.map(|a| Money(a.1)));
+    s.opt(K::Trades90d, r.assets.map(|_| Int(r.counts[0])));
+    s.opt(K::WmHoldingsValue, r.assets.map(|a| Money(a.2)));
+    s.put(K::WmPageViews30d, Int(r.counts[2]));
     s.close(false);
 }
 
@@ -622,21 +674,21 @@ struct Text<'a> {
 }
 
 impl Text<'_> {
-    fn key(&mut self, key: &str) {
+    fn key(&mut self, key: K) {
         if !self.first {
             self.out.push(b',');
         }
         self.first = false;
-        if !key.is_empty() {
+        if key != K::Item {
             self.out.push(b'"');
-            self.out.extend_from_slice(key.as_bytes());
+            self.out.extend_from_slice(key.name().as_bytes());
             self.out.extend_from_slice(b"\":");
         }
     }
 }
 
 impl<'r> Sink<'r> for Text<'_> {
-    fn open(&mut self, key: &'static str, array: bool) {
+    fn open(&mut self, key: K, array: bool) {
         self.key(key);
         self.out.push(if array { b'[' } else { b'{' });
         self.first = true;
@@ -645,7 +697,7 @@ impl<'r> Sink<'r> for Text<'_> {
         self.out.push(if array { b']' } else { b'}' });
         self.first = false;
     }
-    fn put(&mut self, key: &'static str, v: Scalar<'r>) {
+    fn put(&mut self, key: K, v: Scalar<'r>) {
         self.key(key);
         match v {
             Scalar::Str(s) => {
@@ -668,15 +720,15 @@ impl<'r> Sink<'r> for Text<'_> {
 
 #[derive(Default)]
 struct Tree {
-    stack: Vec<(&'static str, Value)>,
+    stack: Vec<(K, Value)>,
     root: Value,
 }
 
 impl Tree {
-    fn add(&mut self, key: &'static str, v: Value) {
+    fn add(&mut self, key: K, v: Value) {
         match self.stack.last_mut() {
             Some((_, Value::Object(m))) => {
-                m.insert(key.to_owned(), v);
+                m.insert(key.name().to_owned(), v);
             }
             Some((_, Value::Array(a))) => a.push(v),
             _ => self.root = v,
@@ -685,7 +737,7 @@ impl Tree {
 }
 
 impl<'r> Sink<'r> for Tree {
-    fn open(&mut self, key: &'static str, array: bool) {
+    fn open(&mut self, key: K, array: bool) {
         self.stack.push((key, if array { Value::Array(Vec::new()) } else { Value::Object(Map::new()) }));
     }
     fn close(&mut self, _array: bool) {
@@ -693,7 +745,7 @@ impl<'r> Sink<'r> for Tree {
             self.add(key, v);
         }
     }
-    fn put(&mut self, key: &'static str, v: Scalar<'r>) {
+    fn put(&mut self, key: K, v: Scalar<'r>) {
         let v = match v {
             Scalar::Str(s) => Value::String(s.to_owned()),
             Scalar::Time(t) => {
@@ -709,12 +761,45 @@ impl<'r> Sink<'r> for Tree {
     }
 }
 
+/// How the generator's keys and names map to one rule set's slots, worked out once per rule set
+/// (a client's ~30 fields, ~7 events and ~2 contacts would otherwise each take a hash lookup).
+#[derive(Debug, Clone)]
+pub struct RecordPlan {
+    /// Per key ([`K`] as index): the declared field it fills, with its type.
+    fields: Vec<Option<(u16, FieldType)>>,
+    /// Per [`EVENT_TYPES`] entry: the declared event type, if the rule set declares it.
+    event_types: [Option<u16>; EVENT_TYPES.len()],
+    /// Per declared event type: each declared property's generator key (`None`: the generator
+    /// never writes it) and type.
+    props: Vec<Vec<(Option<K>, PropType)>>,
+    /// Per [`ACTIONS`] entry: the rule set's action and the contact's channel.
+    actions: [(Option<u16>, Option<Channel>); ACTIONS.len()],
+}
+
+impl RecordPlan {
+    pub fn new(e: &Engine) -> RecordPlan {
+        let slot = |k: K| e.field_slots.get(k.name()).map(|&s| (s, e.fields[s as usize].ty));
+        let member = |name: &str| K::ALL.iter().copied().find(|k| *k != K::Item && k.name() == name);
+        RecordPlan {
+            fields: K::ALL.iter().map(|&k| slot(k)).collect(),
+            event_types: EVENT_TYPES.map(|t| e.event_slots.get(t).copied()),
+            props: e
+                .events
+                .iter()
+                .map(|def| def.props.iter().map(|(name, ty)| (member(name), *ty)).collect())
+                .collect(),
+            actions: ACTIONS.map(|(a, c)| (e.action_slots.get(a).copied(), Channel::parse(c))),
+        }
+    }
+}
+
 /// A writer that reads the client straight into a [`Record`] for one rule set: the record
 /// `engine.read_client_text` makes of the client's JSON text, without writing and parsing the
 /// text. It gives up (`ok = false`) wherever that reader could report a problem, so the caller
 /// takes the text path, whose reader says what is wrong.
 struct RecordSink<'e, 'r> {
     e: &'e Engine,
+    plan: &'e RecordPlan,
     ok: bool,
     id: Option<Box<str>>,
     values: Vec<FieldVal>,
@@ -723,7 +808,7 @@ struct RecordSink<'e, 'r> {
     /// The list being written.
     list: List,
     /// Members of the event or contact being written.
-    item: Vec<(&'static str, Scalar<'r>)>,
+    item: Vec<(K, Scalar<'r>)>,
     /// Items of a list field being written.
     strings: Vec<Box<str>>,
 }
@@ -738,11 +823,17 @@ enum List {
     Field(Option<u16>),
 }
 
+/// The index of `name` in `names`: by address first (the generator passes its own constants),
+/// then by text.
+fn position(names: &[&str], name: &str) -> Option<usize> {
+    names.iter().position(|n| std::ptr::eq(*n, name)).or_else(|| names.iter().position(|n| *n == name))
+}
+
 impl<'r> RecordSink<'_, 'r> {
-    fn field(&mut self, key: &str, v: &Scalar<'r>) {
-        let Some(&slot) = self.e.field_slots.get(key) else { return };
+    fn field(&mut self, key: K, v: &Scalar<'r>) {
+        let Some((slot, ty)) = self.plan.fields[key as usize] else { return };
         let slot = slot as usize;
-        let val = match (self.e.fields[slot].ty, v) {
+        let val = match (ty, v) {
             (FieldType::Number, Scalar::Money(c)) => FieldVal::Num(*c as f64 / 100.0),
             (FieldType::Number | FieldType::Integer, Scalar::Int(n)) => FieldVal::Num(*n as f64),
             (FieldType::Integer, Scalar::Money(c)) if c % 100 == 0 => FieldVal::Num((c / 100) as f64),
@@ -771,18 +862,21 @@ impl<'r> RecordSink<'_, 'r> {
         self.values[slot] = val;
     }
 
-    fn get(&self, key: &str) -> Option<Scalar<'r>> {
+    fn get(&self, key: K) -> Option<Scalar<'r>> {
         self.item.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 
     fn event(&mut self) {
-        let Some(Scalar::Str(ty)) = self.get("type") else { return self.ok = false };
-        let Some(&event_type) = self.e.event_slots.get(ty) else { return };
-        let Some(Scalar::Time(at)) = self.get("at") else { return self.ok = false };
-        let def = &self.e.events[event_type as usize];
-        let mut props = Vec::with_capacity(def.props.len());
-        for (name, ty) in &def.props {
-            props.push(match (self.get(name), ty) {
+        let Some(Scalar::Str(ty)) = self.get(K::Type) else { return self.ok = false };
+        let event_type = match position(&EVENT_TYPES, ty) {
+            Some(i) => self.plan.event_types[i],
+            None => self.e.event_slots.get(ty).copied(),
+        };
+        let Some(event_type) = event_type else { return };
+        let Some(Scalar::Time(at)) = self.get(K::At) else { return self.ok = false };
+        let mut props = Vec::with_capacity(self.plan.props[event_type as usize].len());
+        for &(key, ty) in &self.plan.props[event_type as usize] {
+            props.push(match (key.and_then(|k| self.get(k)), ty) {
                 (None, _) => PropVal::Missing,
                 (Some(Scalar::Money(c)), PropType::Number) => PropVal::Num(c as f64 / 100.0),
                 (Some(Scalar::Int(n)), PropType::Number) => PropVal::Num(n as f64),
@@ -795,36 +889,42 @@ impl<'r> RecordSink<'_, 'r> {
     }
 
     fn contact(&mut self) {
-        let channel = match self.get("channel") {
-            Some(Scalar::Str(c)) => Channel::parse(c),
-            _ => None,
+        // The generator writes an action of its table and that action's channel.
+        let (action, channel) = match (self.get(K::Action), self.get(K::Channel)) {
+            (Some(Scalar::Str(a)), Some(Scalar::Str(c))) => {
+                match position(&ACTIONS.map(|x| x.0), a).filter(|&i| std::ptr::eq(ACTIONS[i].1, c)) {
+                    Some(i) => self.plan.actions[i],
+                    None => (self.e.action_slots.get(a).copied(), Channel::parse(c)),
+                }
+            }
+            (a, Some(Scalar::Str(c))) => {
+                let action = if let Some(Scalar::Str(a)) = a { self.e.action_slots.get(a).copied() } else { None };
+                (action, Channel::parse(c))
+            }
+            _ => (None, None),
         };
-        let outcome = match self.get("outcome") {
+        let outcome = match self.get(K::Outcome) {
             Some(Scalar::Str(o)) => Outcome::parse(o),
             _ => Some(Outcome::Delivered),
         };
-        let (Some(channel), Some(outcome), Some(Scalar::Time(at))) = (channel, outcome, self.get("at")) else {
+        let (Some(channel), Some(outcome), Some(Scalar::Time(at))) = (channel, outcome, self.get(K::At)) else {
             return self.ok = false;
-        };
-        let action = match self.get("action") {
-            Some(Scalar::Str(a)) => self.e.action_slots.get(a).copied(),
-            _ => None,
         };
         self.contacts.push(Contact { action, channel, at, outcome });
     }
 }
 
 impl<'r> Sink<'r> for RecordSink<'_, 'r> {
-    fn open(&mut self, key: &'static str, array: bool) {
+    fn open(&mut self, key: K, array: bool) {
         if !array {
             self.item.clear();
             return;
         }
         self.list = match key {
-            "events" => List::Events,
-            "contacts" => List::Contacts,
-            _ => match self.e.field_slots.get(key) {
-                Some(&slot) if self.e.fields[slot as usize].ty == FieldType::List => {
+            K::Events => List::Events,
+            K::Contacts => List::Contacts,
+            _ => match self.plan.fields[key as usize] {
+                Some((slot, FieldType::List)) => {
                     self.strings.clear();
                     List::Field(Some(slot))
                 }
@@ -850,9 +950,9 @@ impl<'r> Sink<'r> for RecordSink<'_, 'r> {
         }
     }
 
-    fn put(&mut self, key: &'static str, v: Scalar<'r>) {
+    fn put(&mut self, key: K, v: Scalar<'r>) {
         match self.list {
-            List::None if key == "id" => match v {
+            List::None if key == K::Id => match v {
                 Scalar::Str(s) if !s.is_empty() => self.id = Some(s.into()),
                 _ => self.ok = false,
             },
@@ -871,15 +971,17 @@ impl<'r> Sink<'r> for RecordSink<'_, 'r> {
 /// `engine.read_client_text` makes of [`client_json`]'s text, several times faster. `None` where
 /// that reader could find a problem (a field declared with a type the generator's value does not
 /// have, a required field the client lacks): read the text then, to get the diagnostics.
-pub fn client_record(spec: &PopulationSpec, i: usize, engine: &Engine) -> Option<Record> {
+/// `plan` is [`RecordPlan::new`] of `engine`, made once for many clients.
+pub fn client_record(spec: &PopulationSpec, i: usize, engine: &Engine, plan: &RecordPlan) -> Option<Record> {
     let rec = build(spec, i);
     let mut sink = RecordSink {
         e: engine,
+        plan,
         ok: true,
         id: None,
         values: vec![FieldVal::Missing; engine.fields.len()],
-        events: Vec::new(),
-        contacts: Vec::new(),
+        events: Vec::with_capacity(rec.events.len()),
+        contacts: Vec::with_capacity(rec.contacts.len()),
         list: List::None,
         item: Vec::new(),
         strings: Vec::new(),

@@ -203,6 +203,7 @@ async function run() {
   const parts = chosen >= 1 ? chosen : large ? Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1)) : 1;
   const workers = Array.from({ length: parts }, () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
   state.workers = workers;
+  document.body.dataset.workers = String(parts);
   state.progress = null;
   state.started = performance.now();
   $('run').disabled = true;

@@ -20,7 +20,7 @@ use crate::engine::{Context, Engine};
 use crate::evaluate::{Evaluation, Fate};
 use crate::record::Record;
 use crate::schema::{Channel, Names};
-use crate::synth::{self, PopulationSpec};
+use crate::synth::{self, PopulationSpec, RecordPlan};
 use crate::time::{self, MS_PER_DAY};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -400,6 +400,9 @@ pub struct Simulation {
     csv: Option<bool>,
     csv_header: Option<CsvHeader>,
     scratch: BlockScratch,
+    /// How synthetic clients become A's and B's records.
+    plan_a: RecordPlan,
+    plan_b: RecordPlan,
     /// A's layer and action indices → B's for the same id (`None`: B has no such id).
     layer_a_to_b: Vec<Option<u16>>,
     action_a_to_b: Vec<Option<u16>>,
@@ -430,6 +433,8 @@ impl Simulation {
             published.layers.iter().map(|l| draft.layers.iter().position(|m| m.id == l.id).map(|i| i as u16)).collect();
         let action_a_to_b = published.actions.iter().map(|a| draft.action_slots.get(&a.id).copied()).collect();
         Ok(Simulation {
+            plan_a: RecordPlan::new(&published),
+            plan_b: RecordPlan::new(&draft),
             side_a: SideTally::new(&published, &assumptions, bp_a),
             side_b: SideTally::new(&draft, &assumptions, bp_b),
             transitions: vec![0; (published.layers.len() + 1) * (draft.layers.len() + 1)],
@@ -584,7 +589,7 @@ impl Simulation {
         let mut kept = Vec::new();
         let mut rejected = Vec::new();
         let header = self.csv_header.take();
-        let engine = if side == Side::Published { &self.a } else { &self.b };
+        let (engine, plan) = if side == Side::Published { (&self.a, &self.plan_a) } else { (&self.b, &self.plan_b) };
         let spec = PopulationSpec { size: 0, seed, now: self.ctx.now };
         let mut text = Vec::new();
         for k in positions {
@@ -597,7 +602,7 @@ impl Simulation {
                 Source::Synthetic(ix) => {
                     // Straight into the record; through the text (and its diagnostics) only when
                     // the rule set declares a field the generator's value does not fit.
-                    if let Some(r) = synth::client_record(&spec, ix[k], engine) {
+                    if let Some(r) = synth::client_record(&spec, ix[k], engine, plan) {
                         records.push(r);
                         kept.push(k);
                         continue;
