@@ -42,6 +42,30 @@ impl Engine {
     }
 }
 
+/// The position of the first `"`, `\\` or control character (< 0x20) in `s`: eight bytes at a
+/// time (SWAR), as most of a record's bytes are inside strings.
+fn special_byte(s: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let mut chunks = s.chunks_exact(8);
+    for (k, chunk) in chunks.by_ref().enumerate() {
+        let w = u64::from_le_bytes(chunk.try_into().ok()?);
+        let (quote, backslash) = (w ^ (ONES * u64::from(b'"')), w ^ (ONES * u64::from(b'\\')));
+        // Per byte, the high bit is set where the byte is zero (or, for the last term, below
+        // 0x20). Borrows only run upwards, so the lowest flagged byte is always a true match;
+        // that is the one we want (little endian: the first in the text).
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (w.wrapping_sub(ONES * 0x20) & !w);
+        let hits = hits & HIGH;
+        if hits != 0 {
+            return Some(k * 8 + (hits.trailing_zeros() / 8) as usize);
+        }
+    }
+    let done = s.len() - chunks.remainder().len();
+    chunks.remainder().iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).map(|p| done + p)
+}
+
 /// A scalar JSON value of an event or contact, kept until the object's `type` is known.
 enum Scalar<'a> {
     Null,
@@ -93,8 +117,7 @@ impl<'a> Reader<'a, '_> {
         self.eat(b'"')?;
         let start = self.i;
         // Find the closing quote, or the first escape or control character.
-        let stop = self.s.get(start..)?.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-        self.i = start + stop;
+        self.i = start + special_byte(self.s.get(start..)?)?;
         match self.s[self.i] {
             b'"' => {
                 let out = self.t.get(start..self.i)?;
@@ -431,5 +454,35 @@ impl<'a> Reader<'a, '_> {
             };
             Some(Some(Contact { action, channel, at, outcome }))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::special_byte;
+
+    #[test]
+    fn special_byte_finds_the_first_quote_backslash_or_control_character() {
+        let alphabet = [b'"', b'\\', 0x00, 0x1f, 0x20, b'a', 0x7f, 0x80, 0xa0, 0xdf, 0xff, b'\n'];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..48 {
+            for _ in 0..400 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        // Mostly ordinary bytes, so matches land anywhere in the words.
+                        if seed % 5 == 0 {
+                            alphabet[(seed >> 8) as usize % alphabet.len()]
+                        } else {
+                            b'a' + (seed >> 16) as u8 % 26
+                        }
+                    })
+                    .collect();
+                let want = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+                assert_eq!(special_byte(&bytes), want, "{bytes:?}");
+            }
+        }
     }
 }
