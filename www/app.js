@@ -169,6 +169,31 @@ function scheduleProgress() {
   });
 }
 
+// Workers that have loaded the package and wait for a run: started when the page is ready and
+// kept between runs, so a run does not wait for workers to start and compile the wasm module.
+const idle = [];
+
+function newWorker() {
+  const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  w.postMessage({ type: 'warm' });
+  return w;
+}
+
+function takeWorkers(n) {
+  return Array.from({ length: n }, () => idle.pop() ?? newWorker());
+}
+
+/** Workers that finished their part go back to the pool (up to one per core). */
+function release(workers) {
+  for (const w of workers) {
+    w.onmessage = null;
+    w.onerror = null;
+    if (idle.length < MAX_WORKERS && !idle.includes(w)) idle.push(w);
+    else if (!idle.includes(w)) w.terminate();
+  }
+}
+
+/** Stops a run: its workers may be mid-chunk, so they are ended, not reused. */
 function stopWorkers() {
   for (const w of state.workers) w.terminate();
   state.workers = [];
@@ -201,7 +226,7 @@ async function run() {
   const large = src.kind === 'synthetic' ? src.size >= PARALLEL_MIN_CLIENTS : src.file.size >= PARALLEL_MIN_BYTES;
   const chosen = Number($('workers').value);
   const parts = chosen >= 1 ? chosen : large ? Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1)) : 1;
-  const workers = Array.from({ length: parts }, () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+  const workers = takeWorkers(parts);
   state.workers = workers;
   document.body.dataset.workers = String(parts);
   state.progress = null;
@@ -218,7 +243,6 @@ async function run() {
     if (waiting && partials.slice(1).every(Boolean)) {
       const bytes = partials.slice(1);
       workers[0].postMessage({ type: 'merge', partials: bytes }, bytes.map((b) => b.buffer));
-      for (const w of workers.slice(1)) w.terminate();
     }
   };
   const onmessage = ({ data }) => {
@@ -236,6 +260,8 @@ async function run() {
       mergeWhenReady();
     } else if (data.type === 'done') {
       const seconds = ((performance.now() - state.started) / 1000).toFixed(2);
+      state.workers = [];
+      release(workers);
       stopWorkers();
       state.progress = null;
       state.report = data.report;
@@ -500,6 +526,7 @@ async function main() {
   $('file-fields').classList.add('off');
   $('run').disabled = false;
   setStatus('ready');
+  idle.push(...Array.from({ length: Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1) }, newWorker));
   document.body.dataset.ready = 'true';
 }
 

@@ -3,6 +3,7 @@
 // several of these, one per core: part 0 keeps its Simulation and merges the others' partial
 // counts (`Simulation.partial()` / `merge()`: the merged report equals one simulation's over the
 // whole population). Also finds one client in an uploaded file for the inspector. Messages:
+//   → {type: 'warm'}: load the package now (the page keeps a few workers ready between runs)
 //   → {type: 'run', published, draft, now, assumptions, part, parts,
 //      source: {kind: 'synthetic', size, seed} | {kind: 'file', file, format}}
 //   ← {type: 'progress', part, done, total, unit: 'clients'|'bytes', clients, rejected}
@@ -26,7 +27,10 @@ let waiting = null;
 self.onmessage = async (e) => {
   const msg = e.data;
   try {
-    if (msg.type === 'run') await run(await pkg(), msg);
+    if (msg.type === 'warm') {
+      // Load the package ahead of the first run; a failure is reported by that run.
+      await pkg().catch(() => (pkgPromise = null));
+    } else if (msg.type === 'run') await run(await pkg(), msg);
     else if (msg.type === 'merge') merge(msg);
     else if (msg.type === 'find') await find(msg);
   } catch (err) {
