@@ -9,12 +9,10 @@
 
 use crate::engine::{Context, Engine, TagRule};
 use crate::evaluate::{Evaluation, Fate};
-use crate::logic::eval::{
-    Cx, Frame, cmp_holds, count_events, eval_bool, eval_num, field_cmp_num, followed_by, sum_events,
-};
+use crate::logic::eval::{Cx, Frame, cmp_holds, eval_bool, eval_num, event_value, field_cmp_num, followed_by};
 use crate::logic::ir::{CmpOp, EventAgg, Expr, Lit};
 use crate::logic::value::{Val, loose_eq, strict_eq};
-use crate::record::{FieldVal, Record};
+use crate::record::{FieldVal, PropVal, Record};
 
 /// Clients per block: one bit each in a `u64` mask.
 pub const LANES: usize = 64;
@@ -61,11 +59,22 @@ fn cmp_bits(op: CmpOp, x: impl Fn(usize) -> f64, y: impl Fn(usize) -> f64) -> Ma
     }
 }
 
+/// One event of a block: its time, lane and position in that lane's record.
+#[derive(Debug, Clone, Copy)]
+struct EventRef {
+    at: i64,
+    lane: u32,
+    index: u32,
+}
+
 /// Scratch space for block evaluation; reuse it across calls.
 #[derive(Debug, Default)]
 pub struct BlockScratch {
-    /// Per field slot: its column (`None` for text, enum and list fields).
+    /// Per field slot: its column (`None` for text and list fields).
     cols: Vec<Option<Column>>,
+    /// Per event type: the block's events of that type, lane by lane and each lane's oldest
+    /// first (the order of the records), so an aggregate reads only the events of its type.
+    events: Vec<Vec<EventRef>>,
     /// Lane-major tag states: `tags[lane * ntags + tag]`.
     tags: Vec<u16>,
     /// Lane-major layer matches.
@@ -92,6 +101,7 @@ impl BlockScratch {
         Block {
             recs,
             cols: &self.cols,
+            events: &self.events,
             tag_masks: &self.tag_masks,
             tier_masks: &self.tier_masks,
             layer_masks: &self.layer_masks,
@@ -107,6 +117,7 @@ impl BlockScratch {
 struct Block<'a> {
     recs: &'a [Record],
     cols: &'a [Option<Column>],
+    events: &'a [Vec<EventRef>],
     tag_masks: &'a [Mask],
     tier_masks: &'a [Vec<Mask>],
     layer_masks: &'a [Mask],
@@ -327,8 +338,10 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
             }),
             _ => lanes(active, |i| eval_bool(e, &b.lane(i), &Frame::Data(Val::Null))),
         },
+        // Only lanes with events of both types can have the pair.
         Expr::FollowedBy { first, then, within_ms, window_ms } => {
-            lanes(active, |i| followed_by(*first, *then, *within_ms, *window_ms, &b.lane(i)))
+            let has = |ty: u16| b.events.get(ty as usize).map_or(0, |l| l.iter().fold(0, |m, x| m | 1 << x.lane));
+            lanes(active & has(*first) & has(*then), |i| followed_by(*first, *then, *within_ms, *window_ms, &b.lane(i)))
         }
         _ => lanes(active, |i| eval_bool(e, &b.lane(i), &Frame::Data(Val::Null))),
     }
@@ -373,11 +386,53 @@ fn num_block(e: &Expr, b: &Block, active: Mask, out: &mut [f64; LANES]) {
                 _ => eval_num(e, &b.lane(i), &Frame::Data(Val::Null)),
             })
         }
-        Expr::Events { event_type, agg: EventAgg::Count, window_ms, filter } => {
-            each(&mut |i| count_events(*event_type, *window_ms, filter.as_deref(), &b.lane(i)) as f64)
-        }
-        Expr::Events { event_type, agg: EventAgg::Sum(prop), window_ms, filter } => {
-            each(&mut |i| sum_events(*event_type, *prop, *window_ms, filter.as_deref(), &b.lane(i)))
+        // Event aggregates go through the block's events of their type once, in each lane's
+        // order (so sums add up in the same order as one client at a time).
+        Expr::Events { event_type, agg, window_ms, filter } => {
+            let from = window_ms.map_or(i64::MIN, |w| b.now.saturating_sub(w));
+            let list = b.events.get(*event_type as usize).map_or(&[][..], Vec::as_slice);
+            let matching = list
+                .iter()
+                .filter(|x| x.at >= from && x.at <= b.now && active >> x.lane & 1 == 1)
+                .filter_map(|x| Some((x.lane as usize, b.recs.get(x.lane as usize)?.events.get(x.index as usize)?)))
+                .filter(|(lane, ev)| filter.as_deref().is_none_or(|f| eval_bool(f, &b.lane(*lane), &Frame::Event(ev))));
+            match *agg {
+                EventAgg::Count => {
+                    out.fill(0.0);
+                    matching.for_each(|(lane, _)| out[lane] += 1.0);
+                }
+                EventAgg::Sum(prop) => {
+                    // What `Iterator::sum` starts from.
+                    out.fill(std::iter::empty::<f64>().sum());
+                    matching.for_each(|(lane, ev)| {
+                        out[lane] += match ev.props.get(prop as usize) {
+                            Some(PropVal::Num(n)) => *n,
+                            _ => 0.0,
+                        }
+                    });
+                }
+                // The first (last) matching event of each lane; none gives null, 0 as a number.
+                EventAgg::First(p) => {
+                    out.fill(0.0);
+                    let mut seen: Mask = 0;
+                    for (lane, ev) in matching {
+                        if seen >> lane & 1 == 0 {
+                            seen |= 1 << lane;
+                            out[lane] = event_value(ev, p).to_number();
+                        }
+                    }
+                }
+                EventAgg::Last(p) => {
+                    out.fill(0.0);
+                    let mut seen: Mask = 0;
+                    for (lane, ev) in matching.rev() {
+                        if seen >> lane & 1 == 0 {
+                            seen |= 1 << lane;
+                            out[lane] = event_value(ev, p).to_number();
+                        }
+                    }
+                }
+            }
         }
         // JavaScript `a - b` is ToNumber(a) - ToNumber(b); one operand negates.
         Expr::Sub(args) if args.len() == 2 => {
@@ -417,6 +472,7 @@ impl Engine {
         let all: Mask = if n == LANES { Mask::MAX } else { (1 << n) - 1 };
         let (nt, nl) = (self.tags.len(), self.layers.len());
         self.fill_columns(&recs[..n], s);
+        self.index_events(&recs[..n], s);
         s.tags.clear();
         s.tags.resize(n * nt, 0);
         s.layers.clear();
@@ -521,6 +577,21 @@ impl Engine {
                 c.num[i] = num;
                 c.present |= 1 << i;
                 c.truthy |= Mask::from(truthy) << i;
+            }
+        }
+    }
+
+    /// The block's events by type (see `BlockScratch::events`).
+    fn index_events(&self, recs: &[Record], s: &mut BlockScratch) {
+        s.events.resize_with(self.events.len(), Vec::new);
+        for list in &mut s.events {
+            list.clear();
+        }
+        for (lane, r) in recs.iter().enumerate() {
+            for (index, e) in r.events.iter().enumerate() {
+                if let Some(list) = s.events.get_mut(e.event_type as usize) {
+                    list.push(EventRef { at: e.at, lane: lane as u32, index: index as u32 });
+                }
             }
         }
     }
