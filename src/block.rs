@@ -9,10 +9,10 @@
 
 use crate::engine::{Context, Engine, TagRule};
 use crate::evaluate::{Evaluation, Fate};
-use crate::logic::eval::{Cx, Frame, cmp_holds, count_events, eval_bool, eval_num, field_cmp_num, sum_events};
-use crate::logic::ir::{EventAgg, Expr, Lit};
+use crate::logic::eval::{Cx, Frame, cmp_holds, eval_bool, eval_num, event_value, field_cmp_num, followed_by};
+use crate::logic::ir::{CmpOp, EventAgg, Expr, Lit};
 use crate::logic::value::{Val, loose_eq, strict_eq};
-use crate::record::{FieldVal, Record};
+use crate::record::{FieldVal, PropVal, Record};
 
 /// Clients per block: one bit each in a `u64` mask.
 pub const LANES: usize = 64;
@@ -23,31 +23,58 @@ type Mask = u64;
 #[derive(Debug, Clone)]
 struct Column {
     present: Mask,
+    /// The lanes where the value is truthy (numbers other than 0 and NaN, `true`, any datetime).
+    truthy: Mask,
     /// The value, or 0 where missing — which is also what JavaScript makes of null in a number context.
     num: [f64; LANES],
 }
 
 impl Default for Column {
     fn default() -> Column {
-        Column { present: 0, num: [0.0; LANES] }
+        Column { present: 0, truthy: 0, num: [0.0; LANES] }
     }
 }
 
-/// Bits of the lanes where `f(i)` holds, computed for every lane without branching.
+/// Bits of the lanes where `f(i)` holds, computed for all [`LANES`] lanes without branching (a
+/// fixed trip count the compiler unrolls). Lanes past the end of a short block hold stale numbers:
+/// callers mask the result with the active lanes.
 #[inline(always)]
-fn bits(n: usize, f: impl Fn(usize) -> bool) -> Mask {
+fn bits(f: impl Fn(usize) -> bool) -> Mask {
     let mut m = 0;
-    for i in 0..n {
+    for i in 0..LANES {
         m |= Mask::from(f(i)) << i;
     }
     m
 }
 
+/// Bits of the lanes where `x(i) op y(i)` holds (never when either is NaN, like
+/// [`cmp_holds`]): the operator is matched once, outside the lane loop.
+#[inline(always)]
+fn cmp_bits(op: CmpOp, x: impl Fn(usize) -> f64, y: impl Fn(usize) -> f64) -> Mask {
+    match op {
+        CmpOp::Lt => bits(|i| x(i) < y(i)),
+        CmpOp::Le => bits(|i| x(i) <= y(i)),
+        CmpOp::Gt => bits(|i| x(i) > y(i)),
+        CmpOp::Ge => bits(|i| x(i) >= y(i)),
+    }
+}
+
+/// One event of a block: its time, lane and position in that lane's record.
+#[derive(Debug, Clone, Copy)]
+struct EventRef {
+    at: i64,
+    lane: u32,
+    index: u32,
+}
+
 /// Scratch space for block evaluation; reuse it across calls.
 #[derive(Debug, Default)]
 pub struct BlockScratch {
-    /// Per field slot: its column (`None` for text, enum and list fields).
+    /// Per field slot: its column (`None` for text and list fields).
     cols: Vec<Option<Column>>,
+    /// Per event type: the block's events of that type, lane by lane and each lane's oldest
+    /// first (the order of the records), so an aggregate reads only the events of its type.
+    events: Vec<Vec<EventRef>>,
     /// Lane-major tag states: `tags[lane * ntags + tag]`.
     tags: Vec<u16>,
     /// Lane-major layer matches.
@@ -74,6 +101,7 @@ impl BlockScratch {
         Block {
             recs,
             cols: &self.cols,
+            events: &self.events,
             tag_masks: &self.tag_masks,
             tier_masks: &self.tier_masks,
             layer_masks: &self.layer_masks,
@@ -89,6 +117,7 @@ impl BlockScratch {
 struct Block<'a> {
     recs: &'a [Record],
     cols: &'a [Option<Column>],
+    events: &'a [Vec<EventRef>],
     tag_masks: &'a [Mask],
     tier_masks: &'a [Vec<Mask>],
     layer_masks: &'a [Mask],
@@ -158,16 +187,7 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
             }
         }
         Expr::Field(slot, None) => match b.num_col(*slot) {
-            Some(c) => {
-                active & c.present & bits(b.recs.len(), |i| c.num[i] != 0.0 && !c.num[i].is_nan()) | {
-                    // Datetimes are truthy whenever present (even the epoch itself).
-                    if b.engine.fields[*slot as usize].ty == crate::schema::FieldType::Datetime {
-                        active & c.present
-                    } else {
-                        0
-                    }
-                }
-            }
+            Some(c) => active & c.truthy,
             None => lanes(active, |i| b.lane(i).field_truthy(*slot)),
         },
         Expr::And(parts) => {
@@ -199,7 +219,7 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
         Expr::Truthy(a) => bool_block(a, b, active),
         Expr::FieldCmpNum(slot, op, k) if b.num_col(*slot).is_some() => {
             let Some(c) = b.num_col(*slot) else { return 0 };
-            active & bits(b.recs.len(), |i| cmp_holds(*op, c.num[i].partial_cmp(k)))
+            active & cmp_bits(*op, |i| c.num[i], |_| *k)
         }
         Expr::FieldCmpNum(slot, op, k) => lanes(active, |i| match b.value(i, *slot) {
             Some(FieldVal::Num(n)) => cmp_holds(*op, n.partial_cmp(k)),
@@ -209,7 +229,7 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
             let (mut xs, mut ys) = ([0.0; LANES], [0.0; LANES]);
             num_block(x, b, active, &mut xs);
             num_block(y, b, active, &mut ys);
-            lanes(active, |i| cmp_holds(*op, xs[i].partial_cmp(&ys[i])))
+            active & cmp_bits(*op, |i| xs[i], |i| ys[i])
         }
         // Tag and layer references read the masks computed for the whole block.
         Expr::Tag(t) => active & b.tag_masks.get(*t as usize).copied().unwrap_or(0),
@@ -223,13 +243,13 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
         {
             let Some(c) = b.rank_col(*slot) else { return 0 };
             let k = f64::from(*k);
-            active & c.present & bits(b.recs.len(), |i| cmp_holds(*op, c.num[i].partial_cmp(&k)))
+            active & c.present & cmp_bits(*op, |i| c.num[i], |_| k)
         }
         // Two number/datetime/boolean fields: JavaScript compares their numbers (null as 0).
         Expr::Cmp(op, args) if args.len() == 2 => match (&args[0], &args[1]) {
             (Expr::Field(x, None), Expr::Field(y, None)) if b.num_col(*x).is_some() && b.num_col(*y).is_some() => {
                 let (Some(cx), Some(cy)) = (b.num_col(*x), b.num_col(*y)) else { return 0 };
-                active & bits(b.recs.len(), |i| cmp_holds(*op, cx.num[i].partial_cmp(&cy.num[i])))
+                active & cmp_bits(*op, |i| cx.num[i], |i| cy.num[i])
             }
             _ => lanes(active, |i| eval_bool(e, &b.lane(i), &Frame::Data(Val::Null))),
         },
@@ -249,6 +269,31 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
         }
         // `field == constant` and `field != constant`: the constant's value is built once.
         Expr::LooseEq(x, y, want) => match (&**x, &**y) {
+            // A number, boolean or datetime field against a number or boolean: JavaScript
+            // compares their numbers; a missing field (null) equals neither.
+            (Expr::Field(slot, None), Expr::Lit(l @ (Lit::Num(_) | Lit::Bool(_))))
+            | (Expr::Lit(l @ (Lit::Num(_) | Lit::Bool(_))), Expr::Field(slot, None))
+                if b.num_col(*slot).is_some() =>
+            {
+                let (Some(c), k) = (b.num_col(*slot), l.val().to_number()) else { return 0 };
+                let eq = c.present & bits(|i| c.num[i] == k);
+                if *want { active & eq } else { active & !eq }
+            }
+            // An ordered-enum field against a string: equal where the value is that string.
+            (Expr::Field(slot, None), Expr::Lit(Lit::Str(k))) | (Expr::Lit(Lit::Str(k)), Expr::Field(slot, None))
+                if b.rank_col(*slot).is_some() =>
+            {
+                let Some(c) = b.rank_col(*slot) else { return 0 };
+                let values = b.engine.enums.get(*slot as usize).map_or(&[][..], |v| &v[..]);
+                let mut eq = 0;
+                for (j, v) in values.iter().enumerate() {
+                    if **v == **k {
+                        let rank = j as f64 + 1.0;
+                        eq |= c.present & bits(|i| c.num[i] == rank);
+                    }
+                }
+                if *want { active & eq } else { active & !eq }
+            }
             (Expr::Field(slot, None), Expr::Lit(l)) | (Expr::Lit(l), Expr::Field(slot, None)) => {
                 let k = l.val();
                 lanes(active, |i| match (b.value(i, *slot), &k) {
@@ -263,14 +308,41 @@ fn bool_block(e: &Expr, b: &Block, active: Mask) -> Mask {
         Expr::In(x, y) => match (&**x, &**y) {
             (Expr::Lit(Lit::Str(needle)), Expr::Field(slot, None)) => lanes(active, |i| match b.value(i, *slot) {
                 Some(FieldVal::List(items)) => items.iter().any(|s| **s == **needle),
+                // Nothing is in null.
+                None | Some(FieldVal::Missing) => false,
                 _ => eval_bool(e, &b.lane(i), &Frame::Data(Val::Null)),
             }),
+            // A multi-tier tag's tier id in a list of constants: the union of those tiers' lanes
+            // (and of the lanes without a tier, whose tier is null, when the list holds null).
+            (Expr::TagTier(t), Expr::Lit(Lit::Arr(items)))
+                if b.tier_masks.get(*t as usize).is_some_and(|m| !m.is_empty()) =>
+            {
+                let ids = b.engine.tiers.get(*t as usize).map_or(&[][..], |v| &v[..]);
+                let masks = &b.tier_masks[*t as usize];
+                let (mut yes, mut with_id) = (0, 0);
+                for (k, id) in ids.iter().enumerate() {
+                    let m = masks.get(k).copied().unwrap_or(0);
+                    with_id |= m;
+                    if items.iter().any(|x| strict_eq(&Val::Str(id), &x.val())) {
+                        yes |= m;
+                    }
+                }
+                if items.iter().any(|x| matches!(x, Lit::Null)) {
+                    yes |= !with_id;
+                }
+                active & yes
+            }
             (Expr::Field(slot, None), Expr::Lit(Lit::Arr(items))) => lanes(active, |i| {
                 let v = b.lane(i).field(*slot);
                 items.iter().any(|x| strict_eq(&v, &x.val()))
             }),
             _ => lanes(active, |i| eval_bool(e, &b.lane(i), &Frame::Data(Val::Null))),
         },
+        // Only lanes with events of both types can have the pair.
+        Expr::FollowedBy { first, then, within_ms, window_ms } => {
+            let has = |ty: u16| b.events.get(ty as usize).map_or(0, |l| l.iter().fold(0, |m, x| m | 1 << x.lane));
+            lanes(active & has(*first) & has(*then), |i| followed_by(*first, *then, *within_ms, *window_ms, &b.lane(i)))
+        }
         _ => lanes(active, |i| eval_bool(e, &b.lane(i), &Frame::Data(Val::Null))),
     }
 }
@@ -285,19 +357,26 @@ fn num_block(e: &Expr, b: &Block, active: Mask, out: &mut [f64; LANES]) {
             m &= m - 1;
         }
     };
+    // Sources with a column fill every lane (inactive ones too, which nobody reads): a loop
+    // without branches.
     match e {
-        Expr::Lit(Lit::Num(n)) => each(&mut |_| *n),
+        Expr::Lit(Lit::Num(n)) => out.fill(*n),
         Expr::Field(slot, None) => match b.num_col(*slot) {
-            Some(c) => each(&mut |i| c.num[i]),
+            Some(c) => out.copy_from_slice(&c.num),
             None => each(&mut |i| b.lane(i).field_number(*slot)),
         },
         Expr::Since(arg, unit) if matches!(**arg, Expr::Field(_, None)) => {
             let Expr::Field(slot, None) = **arg else { return };
             if let Some(c) = b.num_col(slot) {
-                // A missing datetime gives null: 0 as a number.
                 let now = b.now as f64;
-                for (i, o) in out.iter_mut().enumerate().take(b.recs.len()) {
-                    *o = if c.present >> i & 1 == 1 { (now - c.num[i]) / unit } else { 0.0 };
+                for (o, t) in out.iter_mut().zip(&c.num) {
+                    *o = (now - t) / unit;
+                }
+                // A missing datetime gives null: 0 as a number.
+                let mut m = !c.present;
+                while m != 0 {
+                    out[m.trailing_zeros() as usize] = 0.0;
+                    m &= m - 1;
                 }
                 return;
             }
@@ -307,18 +386,62 @@ fn num_block(e: &Expr, b: &Block, active: Mask, out: &mut [f64; LANES]) {
                 _ => eval_num(e, &b.lane(i), &Frame::Data(Val::Null)),
             })
         }
-        Expr::Events { event_type, agg: EventAgg::Count, window_ms, filter } => {
-            each(&mut |i| count_events(*event_type, *window_ms, filter.as_deref(), &b.lane(i)) as f64)
-        }
-        Expr::Events { event_type, agg: EventAgg::Sum(prop), window_ms, filter } => {
-            each(&mut |i| sum_events(*event_type, *prop, *window_ms, filter.as_deref(), &b.lane(i)))
+        // Event aggregates go through the block's events of their type once, in each lane's
+        // order (so sums add up in the same order as one client at a time).
+        Expr::Events { event_type, agg, window_ms, filter } => {
+            let from = window_ms.map_or(i64::MIN, |w| b.now.saturating_sub(w));
+            let list = b.events.get(*event_type as usize).map_or(&[][..], Vec::as_slice);
+            let matching = list
+                .iter()
+                .filter(|x| x.at >= from && x.at <= b.now && active >> x.lane & 1 == 1)
+                .filter_map(|x| Some((x.lane as usize, b.recs.get(x.lane as usize)?.events.get(x.index as usize)?)))
+                .filter(|(lane, ev)| filter.as_deref().is_none_or(|f| eval_bool(f, &b.lane(*lane), &Frame::Event(ev))));
+            match *agg {
+                EventAgg::Count => {
+                    out.fill(0.0);
+                    matching.for_each(|(lane, _)| out[lane] += 1.0);
+                }
+                EventAgg::Sum(prop) => {
+                    // What `Iterator::sum` starts from.
+                    out.fill(std::iter::empty::<f64>().sum());
+                    matching.for_each(|(lane, ev)| {
+                        out[lane] += match ev.props.get(prop as usize) {
+                            Some(PropVal::Num(n)) => *n,
+                            _ => 0.0,
+                        }
+                    });
+                }
+                // The first (last) matching event of each lane; none gives null, 0 as a number.
+                EventAgg::First(p) => {
+                    out.fill(0.0);
+                    let mut seen: Mask = 0;
+                    for (lane, ev) in matching {
+                        if seen >> lane & 1 == 0 {
+                            seen |= 1 << lane;
+                            out[lane] = event_value(ev, p).to_number();
+                        }
+                    }
+                }
+                EventAgg::Last(p) => {
+                    out.fill(0.0);
+                    let mut seen: Mask = 0;
+                    for (lane, ev) in matching.rev() {
+                        if seen >> lane & 1 == 0 {
+                            seen |= 1 << lane;
+                            out[lane] = event_value(ev, p).to_number();
+                        }
+                    }
+                }
+            }
         }
         // JavaScript `a - b` is ToNumber(a) - ToNumber(b); one operand negates.
         Expr::Sub(args) if args.len() == 2 => {
             let (mut ys, mut xs) = ([0.0; LANES], [0.0; LANES]);
             num_block(&args[0], b, active, &mut xs);
             num_block(&args[1], b, active, &mut ys);
-            each(&mut |i| xs[i] - ys[i])
+            for ((o, x), y) in out.iter_mut().zip(&xs).zip(&ys) {
+                *o = x - y;
+            }
         }
         _ => each(&mut |i| eval_num(e, &b.lane(i), &Frame::Data(Val::Null))),
     }
@@ -349,6 +472,7 @@ impl Engine {
         let all: Mask = if n == LANES { Mask::MAX } else { (1 << n) - 1 };
         let (nt, nl) = (self.tags.len(), self.layers.len());
         self.fill_columns(&recs[..n], s);
+        self.index_events(&recs[..n], s);
         s.tags.clear();
         s.tags.resize(n * nt, 0);
         s.layers.clear();
@@ -426,22 +550,48 @@ impl Engine {
     fn fill_columns(&self, recs: &[Record], s: &mut BlockScratch) {
         use crate::schema::FieldType as T;
         s.cols.resize(self.fields.len(), None);
-        for (slot, f) in self.fields.iter().enumerate() {
-            if !matches!(f.ty, T::Number | T::Integer | T::Boolean | T::Datetime | T::Enum) {
-                continue;
+        for (f, c) in self.fields.iter().zip(&mut s.cols) {
+            if matches!(f.ty, T::Number | T::Integer | T::Boolean | T::Datetime | T::Enum) {
+                let c = c.get_or_insert_with(Column::default);
+                (c.present, c.truthy) = (0, 0);
+            } else {
+                *c = None;
             }
-            let c = s.cols[slot].get_or_insert_with(Column::default);
-            c.present = 0;
-            for (i, r) in recs.iter().enumerate() {
-                let v = match r.values.get(slot) {
-                    Some(FieldVal::Num(n)) => Some(*n),
-                    Some(FieldVal::Bool(b)) => Some(f64::from(u8::from(*b))),
-                    Some(FieldVal::Time(t)) => Some(*t as f64),
-                    Some(FieldVal::Enum(idx)) => Some(f64::from(*idx) + 1.0),
-                    _ => None,
+        }
+        // Record by record: each record's values are read in one pass.
+        for (i, r) in recs.iter().enumerate() {
+            for (slot, c) in s.cols.iter_mut().enumerate() {
+                let Some(c) = c else { continue };
+                // (number, truthy); an enum value is its 1-based rank (its truthiness is not used).
+                let (num, truthy) = match r.values.get(slot) {
+                    Some(FieldVal::Num(n)) => (*n, *n != 0.0 && !n.is_nan()),
+                    Some(FieldVal::Bool(b)) => (f64::from(u8::from(*b)), *b),
+                    // Datetimes are truthy whenever present (even the epoch itself).
+                    Some(FieldVal::Time(t)) => (*t as f64, true),
+                    Some(FieldVal::Enum(idx)) => (f64::from(*idx) + 1.0, false),
+                    _ => {
+                        c.num[i] = 0.0;
+                        continue;
+                    }
                 };
-                c.num[i] = v.unwrap_or(0.0);
-                c.present |= Mask::from(v.is_some()) << i;
+                c.num[i] = num;
+                c.present |= 1 << i;
+                c.truthy |= Mask::from(truthy) << i;
+            }
+        }
+    }
+
+    /// The block's events by type (see `BlockScratch::events`).
+    fn index_events(&self, recs: &[Record], s: &mut BlockScratch) {
+        s.events.resize_with(self.events.len(), Vec::new);
+        for list in &mut s.events {
+            list.clear();
+        }
+        for (lane, r) in recs.iter().enumerate() {
+            for (index, e) in r.events.iter().enumerate() {
+                if let Some(list) = s.events.get_mut(e.event_type as usize) {
+                    list.push(EventRef { at: e.at, lane: lane as u32, index: index as u32 });
+                }
             }
         }
     }

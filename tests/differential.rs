@@ -58,9 +58,11 @@ fn cond(r: &mut Rng, depth: u32) -> Value {
         2 => json!({"<": [num_lit(r), {"var": r.pick(&NUM_FIELDS)}, num_lit(r)]}),
         3 => {
             let op = *r.pick(&["==", "!=", "===", "!=="]);
-            match r.below(3) {
+            match r.below(5) {
                 0 => json!({op: [{"var": "channel"}, r.pick(&STR_VALUES)]}),
                 1 => json!({op: [{"var": r.pick(&NUM_FIELDS)}, num_lit(r)]}),
+                2 => json!({op: [{"var": "risk_class"}, r.pick(&CLASSES)]}),
+                3 => json!({op: [num_lit(r), {"var": *r.pick(&["vip", "aum"])}]}),
                 _ => json!({op: [{"var": "vip"}, r.below(2) == 0]}),
             }
         }

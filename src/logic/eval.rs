@@ -112,7 +112,28 @@ pub fn eval_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
         Expr::FollowedBy { first, then, within_ms, window_ms } => {
             followed_by(*first, *then, *within_ms, *window_ms, cx)
         }
+        Expr::In(a, b) => match &**b {
+            Expr::Lit(Lit::Arr(items)) => {
+                let needle = eval(a, cx, frame);
+                items.iter().any(|x| strict_eq_lit(&needle, x))
+            }
+            _ => eval(e, cx, frame).truthy(),
+        },
         _ => eval(e, cx, frame).truthy(),
+    }
+}
+
+/// `strict_eq(v, &l.val())` without building the constant's value.
+fn strict_eq_lit(v: &Val, l: &Lit) -> bool {
+    match (v, l) {
+        (Val::Null, Lit::Null) => true,
+        (Val::Bool(x), Lit::Bool(y)) => x == y,
+        (Val::Num(x), Lit::Num(y)) => x == y,
+        (Val::Time(x), Lit::Time(y)) => x == y,
+        (Val::Time(x), Lit::Num(y)) => *x as f64 == *y,
+        (Val::Num(y), Lit::Time(x)) => *x as f64 == *y,
+        (_, Lit::Str(y)) => v.str() == Some(&**y),
+        _ => false,
     }
 }
 
@@ -178,6 +199,23 @@ pub fn eval_num<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> f64 {
         Expr::Events { event_type, agg: EventAgg::Sum(prop), window_ms, filter } => {
             sum_events(*event_type, *prop, *window_ms, filter.as_deref(), cx)
         }
+        Expr::Events { event_type, agg: agg @ (EventAgg::First(p) | EventAgg::Last(p)), window_ms, filter } => {
+            let mut matching = matching_events(*event_type, *window_ms, filter.as_deref(), cx);
+            let found = if matches!(agg, EventAgg::First(_)) { matching.next() } else { matching.next_back() };
+            // No such event: null, which is 0 as a number.
+            found.map_or(0.0, |ev| event_value(ev, *p).to_number())
+        }
+        // The chosen branch as a number (no branch left: null, 0).
+        Expr::If(parts) => {
+            let mut i = 0;
+            while i + 1 < parts.len() {
+                if eval_bool(&parts[i], cx, frame) {
+                    return eval_num(&parts[i + 1], cx, frame);
+                }
+                i += 2;
+            }
+            parts.get(i).map_or(0.0, |x| eval_num(x, cx, frame))
+        }
         // Arithmetic as json-logic-js does it: `+` and `*` parseFloat their operands, the rest ToNumber.
         Expr::Add(args) => args.iter().map(|a| eval_parse_float(a, cx, frame)).sum(),
         Expr::Mul(args) if args.len() > 1 => {
@@ -239,7 +277,7 @@ pub fn eval<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
         Expr::If(parts) => {
             let mut i = 0;
             while i + 1 < parts.len() {
-                if eval(&parts[i], cx, frame).truthy() {
+                if eval_bool(&parts[i], cx, frame) {
                     return eval(&parts[i + 1], cx, frame);
                 }
                 i += 2;
@@ -319,7 +357,7 @@ pub fn eval<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
         Expr::In(a, b) => {
             let needle = eval(a, cx, frame);
             if let Expr::Lit(Lit::Arr(items)) = &**b {
-                return Val::Bool(items.iter().any(|x| strict_eq(&needle, &x.val())));
+                return Val::Bool(items.iter().any(|x| strict_eq_lit(&needle, x)));
             }
             Val::Bool(match eval(b, cx, frame) {
                 Val::Str(h) => h.contains(needle.to_js_string().as_str()),
@@ -564,9 +602,9 @@ pub(crate) fn sum_events<'a>(ty: u16, prop: u16, window_ms: Option<i64>, filter:
         .sum()
 }
 
-fn events<'a>(ty: u16, agg: EventAgg, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> Val<'a> {
-    let matching = matching_events(ty, window_ms, filter, cx);
-    let prop = |e: &'a Event, p: Option<u16>| match p {
+/// An event's property `p` (its time when `None`).
+pub(crate) fn event_value(e: &Event, p: Option<u16>) -> Val<'_> {
+    match p {
         None => Val::Time(e.at),
         Some(i) => match e.props.get(i as usize) {
             Some(PropVal::Num(n)) => Val::Num(*n),
@@ -574,7 +612,12 @@ fn events<'a>(ty: u16, agg: EventAgg, window_ms: Option<i64>, filter: Option<&'a
             Some(PropVal::Bool(b)) => Val::Bool(*b),
             _ => Val::Null,
         },
-    };
+    }
+}
+
+fn events<'a>(ty: u16, agg: EventAgg, window_ms: Option<i64>, filter: Option<&'a Expr>, cx: &Cx<'a>) -> Val<'a> {
+    let matching = matching_events(ty, window_ms, filter, cx);
+    let prop = event_value;
     match agg {
         EventAgg::Count => Val::Num(count_events(ty, window_ms, filter, cx) as f64),
         EventAgg::Sum(i) => Val::Num(sum_events(ty, i, window_ms, filter, cx)),
