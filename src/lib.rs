@@ -21,6 +21,7 @@ pub mod fastread;
 pub mod hash;
 pub mod logic;
 pub mod parse;
+mod read;
 pub mod record;
 pub mod schema;
 pub mod simulate;

@@ -97,9 +97,9 @@ pub fn parse_value(value: Value) -> Result<(RuleSet, Value), Vec<Diagnostic>> {
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
-    match serde_json::from_value::<RuleSet>(value.clone()) {
+    match crate::read::rule_set(&value) {
         Ok(rules) => Ok((rules, value)),
-        // The structural check mirrors serde, so this is a backstop, not the usual path.
-        Err(e) => Err(vec![Diagnostic::error("invalid-rules", "", e.to_string())]),
+        // The structural check mirrors the wire types, so this is a backstop, not the usual path.
+        Err(e) => Err(vec![Diagnostic::error("invalid-rules", "", e)]),
     }
 }

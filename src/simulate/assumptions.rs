@@ -44,7 +44,7 @@ pub struct Assumptions {
     pub capacity_per_day: BTreeMap<Channel, u32>,
 }
 
-fn default_currency() -> String {
+pub(crate) fn default_currency() -> String {
     "CNY".into()
 }
 
@@ -125,8 +125,7 @@ impl Assumptions {
         if diags.iter().any(Diagnostic::is_error) {
             return Err(diags);
         }
-        let a: Assumptions = serde_json::from_value(value)
-            .map_err(|e| vec![Diagnostic::error("invalid-assumptions", "", e.to_string())])?;
+        let a = crate::read::assumptions(&value).map_err(|e| vec![Diagnostic::error("invalid-assumptions", "", e)])?;
         let diags = a.check_numbers();
         if diags.is_empty() { Ok(a) } else { Err(diags) }
     }
