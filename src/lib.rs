@@ -25,6 +25,7 @@ mod read;
 pub mod record;
 pub mod schema;
 pub mod simulate;
+pub mod sort;
 pub mod structure;
 pub mod synth;
 pub mod time;
