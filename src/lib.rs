@@ -11,6 +11,7 @@
 pub mod batch;
 pub mod block;
 pub mod client;
+mod compact;
 pub mod compile;
 pub mod csv;
 pub mod decision;

@@ -28,9 +28,14 @@ pub fn generate_json_schema() -> String {
     s
 }
 
+/// The schema as the structural check reads it: compacted at compile time ([`crate::compact`]).
 fn schema_value() -> &'static Value {
+    const LEN: usize = crate::compact::compact_len(JSON_SCHEMA.as_bytes());
+    static TEXT: [u8; LEN] = crate::compact::compact(JSON_SCHEMA.as_bytes());
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| serde_json::from_str(JSON_SCHEMA).unwrap_or(Value::Bool(true)))
+    SCHEMA.get_or_init(|| {
+        std::str::from_utf8(&TEXT).ok().and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Bool(true))
+    })
 }
 
 /// Parses rule JSON text. On failure returns every diagnostic found.
