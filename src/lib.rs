@@ -21,6 +21,7 @@ pub mod evaluate;
 pub mod fastread;
 pub mod hash;
 pub mod logic;
+pub mod num;
 pub mod parse;
 mod read;
 pub mod record;

@@ -344,13 +344,9 @@ pub fn js_number_string(x: f64) -> String {
     if x == 0.0 {
         return "0".into();
     }
-    // Rust's `{:e}` gives the shortest digits that round-trip, like JS: "1.2345e3".
-    let e = format!("{:e}", x.abs());
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
+    // The shortest digits that round-trip, like JS: 1234.5 is "12345" and n = 4.
+    let (digits, n) = crate::num::shortest(x);
     let k = digits.len() as i32;
-    let n = exp + 1;
     let mut out = String::new();
     if x < 0.0 {
         out.push('-');

@@ -5,6 +5,7 @@
 
 use crate::diagnostics::{Diagnostic, closest, join};
 use crate::engine::{Engine, TagRule};
+use crate::num::plain;
 use crate::schema::{Channel, Names};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -143,7 +144,7 @@ impl Assumptions {
                 out.push(Diagnostic::error(
                     "out-of-range",
                     path,
-                    format!("{what} must be within {lo}..{hi}, found {v}"),
+                    format!("{what} must be within {}..{}, found {}", plain(lo), plain(hi), plain(v)),
                 ));
             }
         };
