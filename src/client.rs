@@ -227,7 +227,7 @@ impl Engine {
             }
             out.push(Event { event_type: ty, at, props: props.into() });
         }
-        out.sort_by_key(|e| e.at);
+        crate::sort::sort_by_key(&mut out, |e| e.at);
         out
     }
 
@@ -274,7 +274,7 @@ impl Engine {
             let action = obj.get("action").and_then(Value::as_str).and_then(|a| self.action_slots.get(a).copied());
             out.push(Contact { action, channel, at, outcome });
         }
-        out.sort_by_key(|c| c.at);
+        crate::sort::sort_by_key(&mut out, |c| c.at);
         out
     }
 }

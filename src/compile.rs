@@ -222,14 +222,14 @@ fn slots<'a>(ids: impl Iterator<Item = &'a String>) -> Slots {
 }
 
 fn dedup(mut v: Vec<u16>) -> Vec<u16> {
-    v.sort_unstable();
+    crate::sort::sort_by_key(&mut v, |x| *x);
     v.dedup();
     v
 }
 
 /// Errors first, then document order.
 fn sort_diagnostics(d: &mut [Diagnostic]) {
-    d.sort_by_key(|x| x.severity == Severity::Warning);
+    crate::sort::sort_by_key(d, |x| x.severity == Severity::Warning);
 }
 
 /// Topological order of `deps` (i depends on deps[i]); a cycle is an error naming its members.

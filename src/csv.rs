@@ -128,7 +128,7 @@ fn push_cell(out: &mut String, cell: &str, ty: FieldType) {
             if n.fract() == 0.0 && n.abs() < 9.0e15 {
                 out.push_str(&format!("{}", n as i64));
             } else {
-                out.push_str(&format!("{n:?}"));
+                out.push_str(&crate::num::debug(n));
             }
         }
         FieldType::Boolean => match t.to_ascii_lowercase().as_str() {

@@ -184,7 +184,7 @@ impl Engine {
                 }),
             }
         }
-        actions.sort_by_key(|(r, _)| *r);
+        crate::sort::sort_by_key(&mut actions, |(r, _)| *r);
         let actions: Vec<ChosenAction> = actions.into_iter().map(|(_, a)| a).collect();
         let layers: Vec<String> =
             self.layers.iter().zip(&ev.layers).filter(|(_, m)| **m).map(|(l, _)| l.id.clone()).collect();
@@ -238,7 +238,12 @@ impl Engine {
     }
 
     fn reads(&self, rec: &Record, slots: &[u16]) -> Map<String, Value> {
-        slots.iter().map(|s| (self.fields[*s as usize].id.clone(), self.field_json(rec, *s))).collect()
+        // Inserted one by one: `collect` into a map would link a sort for it.
+        let mut m = Map::new();
+        for s in slots {
+            m.insert(self.fields[*s as usize].id.clone(), self.field_json(rec, *s));
+        }
+        m
     }
 
     fn trace(&self, rec: &Record, ctx: &Context, ev: &Evaluation) -> Vec<TraceEntry> {

@@ -354,8 +354,8 @@ impl<'a> Reader<'a, '_> {
         if e.fields.iter().zip(&values).any(|(f, v)| f.required && *v == FieldVal::Missing) {
             return None;
         }
-        events.sort_by_key(|ev: &Event| ev.at);
-        contacts.sort_by_key(|c: &Contact| c.at);
+        crate::sort::sort_by_key(&mut events, |ev: &Event| ev.at);
+        crate::sort::sort_by_key(&mut contacts, |c: &Contact| c.at);
         Some(Record { id: id?.into_boxed_str(), values, events, contacts })
     }
 

@@ -28,9 +28,14 @@ pub fn generate_json_schema() -> String {
     s
 }
 
+/// The schema as the structural check reads it: compacted at compile time ([`crate::compact`]).
 fn schema_value() -> &'static Value {
+    const LEN: usize = crate::compact::compact_len(JSON_SCHEMA.as_bytes());
+    static TEXT: [u8; LEN] = crate::compact::compact(JSON_SCHEMA.as_bytes());
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| serde_json::from_str(JSON_SCHEMA).unwrap_or(Value::Bool(true)))
+    SCHEMA.get_or_init(|| {
+        std::str::from_utf8(&TEXT).ok().and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Bool(true))
+    })
 }
 
 /// Parses rule JSON text. On failure returns every diagnostic found.
@@ -97,9 +102,9 @@ pub fn parse_value(value: Value) -> Result<(RuleSet, Value), Vec<Diagnostic>> {
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
-    match serde_json::from_value::<RuleSet>(value.clone()) {
+    match crate::read::rule_set(&value) {
         Ok(rules) => Ok((rules, value)),
-        // The structural check mirrors serde, so this is a backstop, not the usual path.
-        Err(e) => Err(vec![Diagnostic::error("invalid-rules", "", e.to_string())]),
+        // The structural check mirrors the wire types, so this is a backstop, not the usual path.
+        Err(e) => Err(vec![Diagnostic::error("invalid-rules", "", e)]),
     }
 }

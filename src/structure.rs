@@ -642,7 +642,7 @@ fn in_document_order(doc: &Value, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .filter(|d| seen.insert((d.code, d.path.clone(), d.message.clone())))
         .map(|d| (position(doc, &d.path), d))
         .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut keyed, &|a, b| a.0.cmp(&b.0));
     keyed.into_iter().map(|(_, d)| d).collect()
 }
 

@@ -393,7 +393,7 @@ fn build(spec: &PopulationSpec, i: usize) -> Rec {
         let t = if k < older { g.time(reg, old_hi) } else { g.time(lo30, last_login) };
         ev.push((g.daytime(t, (reg, last_login), WAKING, false), Kind::Login));
     }
-    ev.sort_by_key(|e| e.0);
+    crate::sort::sort_by_key(&mut ev, |e| e.0);
     let count = |days: i64, f: fn(&Kind) -> bool| ev.iter().filter(|e| e.0 > now_exact - days * DAY && f(&e.1)).count();
     let counts = [
         count(90, |k| matches!(k, Kind::Trade(..))) as u64,
@@ -441,7 +441,7 @@ fn build(spec: &PopulationSpec, i: usize) -> Rec {
             contacts.push((g.daytime(t, (lo60, now), (9 * HOUR, 20 * HOUR), false), action, g.pick(OUTCOMES)));
         }
     }
-    contacts.sort_by_key(|c| c.0);
+    crate::sort::sort_by_key(&mut contacts, |c| c.0);
     Rec {
         id: {
             let mut id = vec![b'c'];
@@ -990,8 +990,8 @@ pub fn client_record(spec: &PopulationSpec, i: usize, engine: &Engine, plan: &Re
     if !sink.ok || engine.fields.iter().zip(&sink.values).any(|(f, v)| f.required && *v == FieldVal::Missing) {
         return None;
     }
-    sink.events.sort_by_key(|ev| ev.at);
-    sink.contacts.sort_by_key(|c| c.at);
+    crate::sort::sort_by_key(&mut sink.events, |ev| ev.at);
+    crate::sort::sort_by_key(&mut sink.contacts, |c| c.at);
     Some(Record { id: sink.id?, values: sink.values, events: sink.events, contacts: sink.contacts })
 }
 

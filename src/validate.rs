@@ -199,7 +199,11 @@ pub fn validate(rules: &RuleSet) -> (Symbols, Vec<Diagnostic>) {
             v.reference(&format!("{path}/triggers/{j}"), t, "event type", &event_ids);
         }
         if let Some(c) = a.cooldown_days.filter(|c| *c < 0.0) {
-            v.diags.push(Diagnostic::error("out-of-range", join(&path, "cooldownDays"), format!("{c} is negative")));
+            v.diags.push(Diagnostic::error(
+                "out-of-range",
+                join(&path, "cooldownDays"),
+                format!("{} is negative", crate::num::plain(c)),
+            ));
         }
     }
 
@@ -211,7 +215,10 @@ pub fn validate(rules: &RuleSet) -> (Symbols, Vec<Diagnostic>) {
                 v.diags.push(Diagnostic::error(
                     "out-of-range",
                     p,
-                    format!("holdout share {share} must be between 0 and 0.5 (a control group larger than the treated group)"),
+                    format!(
+                        "holdout share {} must be between 0 and 0.5 (a control group larger than the treated group)",
+                        crate::num::plain(*share)
+                    ),
                 ));
             }
         }
@@ -327,7 +334,7 @@ impl Validator {
             self.diags.push(Diagnostic::error(
                 "out-of-range",
                 join(path, "windowDays"),
-                format!("windowDays {days} must be more than 0 and at most 3660"),
+                format!("windowDays {} must be more than 0 and at most 3660", crate::num::plain(days)),
             ));
         }
     }

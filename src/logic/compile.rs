@@ -428,7 +428,10 @@ impl<'s> Compiler<'s> {
                     self.diagnostics.push(Diagnostic::error(
                         "type-mismatch",
                         lit_path,
-                        format!("`{op}` compares a text field with the number {n}; quote it if it is a code"),
+                        format!(
+                            "`{op}` compares a text field with the number {}; quote it if it is a code",
+                            crate::num::plain(*n)
+                        ),
                     ));
                 }
                 (Ty::Time, Lit::Str(s)) => match time::parse_datetime(s, syms.tz) {

@@ -147,7 +147,14 @@ impl<'a> Val<'a> {
             Val::Owned(s) => J::String(s.to_string()),
             Val::StrList(l) => J::Array(l.iter().map(|s| J::String(s.to_string())).collect()),
             Val::Arr(a) => J::Array(a.iter().map(Val::to_json).collect()),
-            Val::Obj(o) => J::Object(o.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            // Inserted one by one: `collect` into a map would link a sort (the keys are sorted already).
+            Val::Obj(o) => {
+                let mut m = serde_json::Map::new();
+                for (k, v) in o.iter() {
+                    m.insert(k.clone(), v.to_json());
+                }
+                J::Object(m)
+            }
         }
     }
 
@@ -160,7 +167,13 @@ impl<'a> Val<'a> {
             J::Number(n) => Val::Num(n.as_f64().unwrap_or(f64::NAN)),
             J::String(s) => Val::Owned(Rc::from(s.as_str())),
             J::Array(a) => Val::Arr(a.iter().map(Val::from_json).collect()),
-            J::Object(o) => Val::Obj(Rc::new(o.iter().map(|(k, v)| (k.clone(), Val::from_json(v))).collect())),
+            J::Object(o) => {
+                let mut m = BTreeMap::new();
+                for (k, v) in o {
+                    m.insert(k.clone(), Val::from_json(v));
+                }
+                Val::Obj(Rc::new(m))
+            }
         }
     }
 }
@@ -331,13 +344,9 @@ pub fn js_number_string(x: f64) -> String {
     if x == 0.0 {
         return "0".into();
     }
-    // Rust's `{:e}` gives the shortest digits that round-trip, like JS: "1.2345e3".
-    let e = format!("{:e}", x.abs());
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
+    // The shortest digits that round-trip, like JS: 1234.5 is "12345" and n = 4.
+    let (digits, n) = crate::num::shortest(x);
     let k = digits.len() as i32;
-    let n = exp + 1;
     let mut out = String::new();
     if x < 0.0 {
         out.push('-');

@@ -5,6 +5,7 @@
 
 use crate::diagnostics::{Diagnostic, closest, join};
 use crate::engine::{Engine, TagRule};
+use crate::num::plain;
 use crate::schema::{Channel, Names};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -44,7 +45,7 @@ pub struct Assumptions {
     pub capacity_per_day: BTreeMap<Channel, u32>,
 }
 
-fn default_currency() -> String {
+pub(crate) fn default_currency() -> String {
     "CNY".into()
 }
 
@@ -100,9 +101,14 @@ pub fn generate_json_schema() -> String {
     s
 }
 
+/// The schema as the structural check reads it: compacted at compile time ([`crate::compact`]).
 fn schema_value() -> &'static Value {
+    const LEN: usize = crate::compact::compact_len(JSON_SCHEMA.as_bytes());
+    static TEXT: [u8; LEN] = crate::compact::compact(JSON_SCHEMA.as_bytes());
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| serde_json::from_str(JSON_SCHEMA).unwrap_or(Value::Bool(true)))
+    SCHEMA.get_or_init(|| {
+        std::str::from_utf8(&TEXT).ok().and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Bool(true))
+    })
 }
 
 /// A breakpoint resolved against one rule set: tag index and the tag state that marks it.
@@ -125,8 +131,7 @@ impl Assumptions {
         if diags.iter().any(Diagnostic::is_error) {
             return Err(diags);
         }
-        let a: Assumptions = serde_json::from_value(value)
-            .map_err(|e| vec![Diagnostic::error("invalid-assumptions", "", e.to_string())])?;
+        let a = crate::read::assumptions(&value).map_err(|e| vec![Diagnostic::error("invalid-assumptions", "", e)])?;
         let diags = a.check_numbers();
         if diags.is_empty() { Ok(a) } else { Err(diags) }
     }
@@ -139,7 +144,7 @@ impl Assumptions {
                 out.push(Diagnostic::error(
                     "out-of-range",
                     path,
-                    format!("{what} must be within {lo}..{hi}, found {v}"),
+                    format!("{what} must be within {}..{}, found {}", plain(lo), plain(hi), plain(v)),
                 ));
             }
         };
