@@ -245,7 +245,7 @@ impl Engine {
             self.settle(i, fate, rec, now, out);
         }
         // Rank: score descending, then declaration order.
-        crate::sort::sort_by(&mut out.candidates, &|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        crate::sort::sort_hot_by(&mut out.candidates, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut per_channel = [0u32; 6];
         let mut total = 0u32;
         let p = &self.policy;

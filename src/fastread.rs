@@ -354,8 +354,8 @@ impl<'a> Reader<'a, '_> {
         if e.fields.iter().zip(&values).any(|(f, v)| f.required && *v == FieldVal::Missing) {
             return None;
         }
-        crate::sort::sort_by_key(&mut events, |ev: &Event| ev.at);
-        crate::sort::sort_by_key(&mut contacts, |c: &Contact| c.at);
+        crate::sort::sort_hot_by(&mut events, |a: &Event, b: &Event| a.at.cmp(&b.at));
+        crate::sort::sort_hot_by(&mut contacts, |a: &Contact, b: &Contact| a.at.cmp(&b.at));
         Some(Record { id: id?.into_boxed_str(), values, events, contacts })
     }
 

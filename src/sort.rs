@@ -40,6 +40,24 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
     sort_by(v, &|a, b| key(a).cmp(&key(b)));
 }
 
+/// [`sort_by`] for the per-client hot paths (a client's events and contacts, a decision's
+/// candidates): those lists are short and usually already in order, so they are
+/// insertion-sorted with the comparison inlined rather than called through `&dyn`. Longer
+/// lists take [`sort_by`].
+#[inline]
+pub fn sort_hot_by<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
+    if v.len() > SMALL {
+        return sort_by(v, &cmp);
+    }
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && cmp(&v[j], &v[j - 1]) == Ordering::Less {
+            v.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
 /// The stable sorted order of `0..n` under `less`: a bottom-up merge sort over indices, with
 /// insertion-sorted runs of [`SMALL`].
 fn stable_order(n: usize, less: &dyn Fn(usize, usize) -> bool) -> Vec<usize> {
@@ -122,6 +140,9 @@ mod tests {
                 let mut got = items.clone();
                 sort_by_key(&mut got, |x| x.0);
                 assert_eq!(got, want, "n {n}, range {range}");
+                let mut got = items.clone();
+                sort_hot_by(&mut got, |a, b| a.0.cmp(&b.0));
+                assert_eq!(got, want, "hot, n {n}, range {range}");
                 let mut want = items.clone();
                 want.sort_by_key(|x| std::cmp::Reverse(x.0));
                 let mut got = items;

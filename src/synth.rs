@@ -153,6 +153,26 @@ enum Style {
     CashedOut,
 }
 
+/// The high 64 bits of the 128-bit product `a · b`, from four 32-bit products. wasm32 has no
+/// 64×64→128 multiply, and the compiler's general 128-bit routine (`__multi3`) costs more.
+#[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+fn mul_high_u32_parts(a: u64, b: u64) -> u64 {
+    let (a0, a1, b0, b1) = (a & 0xffff_ffff, a >> 32, b & 0xffff_ffff, b >> 32);
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    let mid = (p00 >> 32) + (p01 & 0xffff_ffff) + (p10 & 0xffff_ffff);
+    p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn mul_high(a: u64, b: u64) -> u64 {
+    mul_high_u32_parts(a, b)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn mul_high(a: u64, b: u64) -> u64 {
+    ((u128::from(a) * u128::from(b)) >> 64) as u64
+}
+
 /// xoshiro256**, seeded per client by SplitMix64: fast, and identical on every platform.
 struct Rng([u64; 4]);
 
@@ -185,7 +205,7 @@ impl Rng {
     }
     /// Uniform in `[0, n)` (Lemire's multiply-high; the tiny bias is irrelevant here).
     fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
+        mul_high(self.next(), n)
     }
     /// Uniform in `[lo, hi)`; `lo` when the range is empty.
     fn range(&mut self, lo: i64, hi: i64) -> i64 {
@@ -393,7 +413,7 @@ fn build(spec: &PopulationSpec, i: usize) -> Rec {
         let t = if k < older { g.time(reg, old_hi) } else { g.time(lo30, last_login) };
         ev.push((g.daytime(t, (reg, last_login), WAKING, false), Kind::Login));
     }
-    crate::sort::sort_by_key(&mut ev, |e| e.0);
+    crate::sort::sort_hot_by(&mut ev, |a, b| a.0.cmp(&b.0));
     let count = |days: i64, f: fn(&Kind) -> bool| ev.iter().filter(|e| e.0 > now_exact - days * DAY && f(&e.1)).count();
     let counts = [
         count(90, |k| matches!(k, Kind::Trade(..))) as u64,
@@ -441,7 +461,7 @@ fn build(spec: &PopulationSpec, i: usize) -> Rec {
             contacts.push((g.daytime(t, (lo60, now), (9 * HOUR, 20 * HOUR), false), action, g.pick(OUTCOMES)));
         }
     }
-    crate::sort::sort_by_key(&mut contacts, |c| c.0);
+    crate::sort::sort_hot_by(&mut contacts, |a, b| a.0.cmp(&b.0));
     Rec {
         id: {
             let mut id = vec![b'c'];
@@ -990,8 +1010,8 @@ pub fn client_record(spec: &PopulationSpec, i: usize, engine: &Engine, plan: &Re
     if !sink.ok || engine.fields.iter().zip(&sink.values).any(|(f, v)| f.required && *v == FieldVal::Missing) {
         return None;
     }
-    crate::sort::sort_by_key(&mut sink.events, |ev| ev.at);
-    crate::sort::sort_by_key(&mut sink.contacts, |c| c.at);
+    crate::sort::sort_hot_by(&mut sink.events, |a, b| a.at.cmp(&b.at));
+    crate::sort::sort_hot_by(&mut sink.contacts, |a, b| a.at.cmp(&b.at));
     Some(Record { id: sink.id?, values: sink.values, events: sink.events, contacts: sink.contacts })
 }
 
@@ -1028,6 +1048,23 @@ pub fn generate_ndjson(spec: &PopulationSpec) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn multiply_high_from_32_bit_parts_is_exact() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut values = vec![0, 1, 2, 3, 1000, u64::from(u32::MAX), 1 << 32, u64::MAX - 1, u64::MAX];
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(x);
+        }
+        for (k, &a) in values.iter().enumerate() {
+            for &b in values.iter().skip(k % 97).step_by(97) {
+                assert_eq!(mul_high_u32_parts(a, b), ((u128::from(a) * u128::from(b)) >> 64) as u64, "{a} * {b}");
+            }
+        }
+    }
     use super::*;
     use crate::time::parse_datetime;
 
