@@ -153,12 +153,18 @@ enum Style {
     CashedOut,
 }
 
-/// The high 64 bits of the 128-bit product `a · b`, from four 32-bit products. wasm32 has no
-/// 64×64→128 multiply, and the compiler's general 128-bit routine (`__multi3`) costs more.
+/// The high 64 bits of the 128-bit product `a · b` without a 128-bit multiply, which wasm32
+/// lacks (the compiler's general routine, `__multi3`, is slow). Every `n` the generator draws
+/// below fits 32 bits: then two 64-bit products give the exact result; larger ones take four.
 #[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
 fn mul_high_u32_parts(a: u64, b: u64) -> u64 {
-    let (a0, a1, b0, b1) = (a & 0xffff_ffff, a >> 32, b & 0xffff_ffff, b >> 32);
-    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    let (a0, a1) = (a & 0xffff_ffff, a >> 32);
+    if b >> 32 == 0 {
+        return (a1 * b + ((a0 * b) >> 32)) >> 32;
+    }
+    let (b0, b1) = (b & 0xffff_ffff, b >> 32);
+    // `black_box` keeps LLVM from recognising the pattern (one store and load of a register).
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, std::hint::black_box(a1 * b1));
     let mid = (p00 >> 32) + (p01 & 0xffff_ffff) + (p10 & 0xffff_ffff);
     p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32)
 }

@@ -250,6 +250,18 @@ pub fn generate_population(
     to_js(&generate(&population_spec(size as usize, seed, now)?))
 }
 
+/// The same population as NDJSON bytes (one client per line, `\n` after each): byte for byte
+/// what the native `synth::generate_ndjson` writes, for `decideBatch`, `Simulation.addNdjson` or a
+/// file.
+#[wasm_bindgen(js_name = generatePopulationNdjson)]
+pub fn generate_population_ndjson(
+    size: u32,
+    seed: f64,
+    #[wasm_bindgen(unchecked_optional_param_type = "Instant | null")] now: &JsValue,
+) -> Result<Vec<u8>, JsValue> {
+    Ok(crate::synth::generate_ndjson(&population_spec(size as usize, seed, now)?).into_bytes())
+}
+
 /// The synthetic population's spec from JS arguments: `seed` a non-negative integer (exact in a
 /// JS number), `now` optional (default 2026-11-25T10:00:00+08:00).
 fn population_spec(size: usize, seed: f64, now: &JsValue) -> Result<PopulationSpec, JsValue> {

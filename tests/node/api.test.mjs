@@ -15,7 +15,7 @@ const now = '2026-11-25T10:00:00+08:00';
 
 test('import and require expose the same API', () => {
   const cjs = require('../../pkg/node/clientseg.js');
-  for (const name of ['Engine', 'Simulation', 'validateRules', 'applyLogic', 'generatePopulation', 'syntheticClient', 'version', 'schemaVersion']) {
+  for (const name of ['Engine', 'Simulation', 'validateRules', 'applyLogic', 'generatePopulation', 'generatePopulationNdjson', 'syntheticClient', 'version', 'schemaVersion']) {
     assert.equal(typeof esm[name], 'function', name);
     assert.equal(cjs[name], esm[name], name);
   }
@@ -88,6 +88,19 @@ test('applyLogic is plain JsonLogic', () => {
   assert.equal(esm.applyLogic({ '<': [{ var: 'age' }, 30] }, { age: 25 }), true);
   assert.equal(esm.applyLogic({ cat: ['ice', 'cream'] }), 'icecream');
   assert.throws(() => esm.applyLogic({ nope: [1] }, {}), (e) => e.code === 'INVALID_LOGIC');
+});
+
+test('the synthetic population in wasm is byte for byte the native one (synth::GOLDEN_DIGEST_1000_42)', () => {
+  // FNV-1a (64-bit) over the NDJSON of 1,000 clients, seed 42, the default now: the constant the
+  // native unit test asserts; and the same clients as objects.
+  const bytes = esm.generatePopulationNdjson(1000, 42, now);
+  assert.ok(bytes instanceof Uint8Array);
+  const lines = new TextDecoder().decode(bytes).trimEnd().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines, esm.generatePopulation(1000, 42, now));
+  let h = 0xcbf29ce484222325n;
+  for (const byte of bytes) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  const golden = readFileSync(join(root, 'src', 'synth.rs'), 'utf8').match(/GOLDEN_DIGEST_1000_42: u64 = 0x([0-9a-f_]+);/)[1].replaceAll('_', '');
+  assert.equal(h.toString(16).padStart(16, '0'), golden);
 });
 
 test('generatePopulation is seeded and deterministic', () => {

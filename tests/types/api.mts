@@ -8,6 +8,7 @@ import {
   Simulation,
   applyLogic,
   generatePopulation,
+  generatePopulationNdjson,
   schemaVersion,
   syntheticClient,
   validateRules,
@@ -187,6 +188,8 @@ show(young === true, applyLogic({ var: 'x' }));
 applyLogic(() => true, {});
 const population: Client[] = generatePopulation(3, 42);
 generatePopulation(3, 42, '2026-11-25T10:00:00+08:00');
+const populationBytes: Uint8Array = generatePopulationNdjson(3, 42);
+show(populationBytes.length);
 show(population.map((c) => c.id), version(), schemaVersion() + 1);
 engine.decideBatch(population, { now: Date.now() });
 // @ts-expect-error the seed is a number
