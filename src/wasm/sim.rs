@@ -116,7 +116,8 @@ impl Simulation {
     }
 
     /// Adds another simulation's `partial()`: the part of the population after this one's (its
-    /// bad records' line numbers continue this part's). Throws `INVALID_PARTIAL` when the
+    /// bad records' line numbers continue this part's). Ends this simulation's current input
+    /// first, as `finish()` does. Throws `INVALID_PARTIAL` when the
     /// bytes come from another simulation or are damaged; nothing is merged then.
     pub fn merge(&mut self, partial: &[u8]) -> Result<(), JsValue> {
         self.core.merge(partial).map_err(|e| error(crate::simulate::MergeError::CODE, &e.message, &[]))

@@ -109,7 +109,8 @@ impl Simulation {
 
     /// Adds the counts of another simulation's [`Simulation::partial`]: the same rule sets,
     /// assumptions and `now`, over the part of the population that comes after this one's (its
-    /// records' line numbers continue this simulation's lines).
+    /// records' line numbers continue this simulation's lines). This simulation's current input
+    /// ends first, as with [`Simulation::finish`].
     ///
     /// # Errors
     /// [`MergeError`] when the bytes are not a partial result of the same simulation; nothing
