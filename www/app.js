@@ -201,7 +201,8 @@ function stopWorkers() {
   $('cancel').hidden = true;
 }
 
-async function run() {
+/** Runs the simulation; `only` forces one worker (a CSV file that cannot be split). */
+async function run(only) {
   stopWorkers();
   $('run-error').hidden = true;
   const now = $('now').value.trim();
@@ -225,7 +226,7 @@ async function run() {
   // The operator may choose the number of workers instead.
   const large = src.kind === 'synthetic' ? src.size >= PARALLEL_MIN_CLIENTS : src.file.size >= PARALLEL_MIN_BYTES;
   const chosen = Number($('workers').value);
-  const parts = chosen >= 1 ? chosen : large ? Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1)) : 1;
+  const parts = only === 1 ? 1 : chosen >= 1 ? chosen : large ? Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1)) : 1;
   const workers = takeWorkers(parts);
   state.workers = workers;
   document.body.dataset.workers = String(parts);
@@ -255,6 +256,8 @@ async function run() {
     } else if (data.type === 'partial') {
       partials[data.part] = data.bytes;
       mergeWhenReady();
+    } else if (data.type === 'unsplittable') {
+      run(1);
     } else if (data.type === 'waiting') {
       waiting = true;
       mergeWhenReady();

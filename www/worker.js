@@ -9,7 +9,8 @@
 //   ← {type: 'progress', part, done, total, unit: 'clients'|'bytes', clients, rejected}
 //   ← part 0: {type: 'done', report} when it runs alone; otherwise {type: 'waiting'}, then
 //     → {type: 'merge', partials: [bytes of part 1, part 2, ...]}   ← {type: 'done', report}
-//   ← parts 1..: {type: 'partial', part, bytes}
+//   ← parts 1..: {type: 'partial', part, bytes}, or {type: 'unsplittable', part} for a CSV file
+//     whose header row cannot be read (the page then runs it in one worker)
 //   → {type: 'find', file, format, id}   ← {type: 'found', record | csv: {header, row}, line} | {type: 'found', line: null}
 //   ← {type: 'error', code, side?, message, diagnostics?}
 
@@ -66,7 +67,14 @@ async function run({ Simulation }, { published, draft, now, assumptions, source,
       const from = await lineStart(file, Math.floor((file.size * part) / parts));
       const to = await lineStart(file, Math.floor((file.size * (part + 1)) / parts));
       if (format === 'csv' && from > 0) {
-        sim.continueCsv(new TextDecoder().decode(await file.slice(0, await lineStart(file, 1)).arrayBuffer()));
+        try {
+          sim.continueCsv(new TextDecoder().decode(await file.slice(0, await lineStart(file, 1)).arrayBuffer()));
+        } catch (err) {
+          if (err?.code !== 'INVALID_INPUT') throw err;
+          // An unreadable header row: one worker reads the file from its start and reports it.
+          self.postMessage({ type: 'unsplittable', part });
+          return;
+        }
       }
       const add = format === 'csv' ? (b) => sim.addCsv(b) : (b) => sim.addNdjson(b);
       progress(0, to - from, 'bytes', { clients: 0, rejected: 0 });

@@ -314,6 +314,23 @@ test('an uploaded NDJSON file split between two workers, read in 1 MB chunks: th
   assert.match(await page.textContent('#inspect-out .client-id'), /4322/, 'its line number');
 });
 
+test('a CSV file whose header row cannot be read, with two workers chosen: read by one worker, as natively', async () => {
+  const file = join(work, 'bad-header.csv');
+  writeFileSync(file, 'aum,,aum\n100,2,3\n200,3,4\n300,4,5\n400,5,6\n');
+  await page.selectOption('#workers', '2');
+  await page.setInputFiles('#file', file);
+  await runAndWait(5);
+  assert.equal(await page.$eval('body', (b) => b.dataset.workers), '1', 'the run fell back to one worker');
+  const draft = join(work, 'draft-bad-header.json');
+  writeFileSync(draft, await page.inputValue('#draft-text'));
+  const native = nativeReport(['--csv', file, '--draft', draft]);
+  assert.equal(native.clients, 0);
+  const shown = async (k) => Number(await page.$eval(`#report [data-k="${k}"]`, (e) => e.dataset.v));
+  assert.equal(await shown('/rejected'), native.rejected);
+  assert.equal(await shown('/clients'), 0);
+  await page.selectOption('#workers', 'auto');
+});
+
 test('the editor marks a diagnostic at its JSON path as you type', async () => {
   const text = await page.inputValue('#draft-text');
   const target = '"var": "logins_30d"';
@@ -339,7 +356,7 @@ test('the editor marks a diagnostic at its JSON path as you type', async () => {
 
 test('the inspector shows one client under A and under B, with reasons and explanations', async () => {
   await page.click('input[name="source"][value="synthetic"]');
-  await runAndWait(5);
+  await runAndWait(6);
   await page.click('#inspect-index');
   await page.fill('#inspect-index', '17');
   await page.click('#inspect');
