@@ -104,6 +104,23 @@ const fn eq(src: &[u8], start: usize, end: usize, word: &[u8]) -> bool {
     true
 }
 
+/// The `&'static Value` of a committed JSON Schema (a `&'static str` constant): compacted at
+/// compile time, parsed once on first use. Each use has its own statics.
+macro_rules! parsed_schema {
+    ($text:expr) => {{
+        const LEN: usize = $crate::compact::compact_len($text.as_bytes());
+        static TEXT: [u8; LEN] = $crate::compact::compact($text.as_bytes());
+        static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+        SCHEMA.get_or_init(|| {
+            std::str::from_utf8(&TEXT)
+                .ok()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or(serde_json::Value::Bool(true))
+        })
+    }};
+}
+pub(crate) use parsed_schema;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,6 @@
 use crate::diagnostics::{Diagnostic, join};
 use crate::schema::{RuleSet, SCHEMA_VERSION};
 use serde_json::Value;
-use std::sync::OnceLock;
 
 /// Largest rule document accepted (bytes). A rule set is a few tens of KB; anything near this
 /// is a mistake (or an attack on a phone's memory).
@@ -22,20 +21,19 @@ pub const JSON_SCHEMA: &str = include_str!("../schema/ruleset.schema.json");
 
 /// The JSON Schema generated from the Rust types, as committed (pretty-printed, trailing newline).
 pub fn generate_json_schema() -> String {
-    let schema = schemars::schema_for!(RuleSet);
-    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    schema_text::<RuleSet>()
+}
+
+/// The JSON Schema of `T` as the committed files hold it: pretty-printed, with a trailing newline.
+pub(crate) fn schema_text<T: schemars::JsonSchema>() -> String {
+    let mut s = serde_json::to_string_pretty(&schemars::schema_for!(T)).unwrap_or_default();
     s.push('\n');
     s
 }
 
 /// The schema as the structural check reads it: compacted at compile time ([`crate::compact`]).
 fn schema_value() -> &'static Value {
-    const LEN: usize = crate::compact::compact_len(JSON_SCHEMA.as_bytes());
-    static TEXT: [u8; LEN] = crate::compact::compact(JSON_SCHEMA.as_bytes());
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        std::str::from_utf8(&TEXT).ok().and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Bool(true))
-    })
+    crate::compact::parsed_schema!(JSON_SCHEMA)
 }
 
 /// Parses rule JSON text. On failure returns every diagnostic found.

@@ -128,7 +128,7 @@ const PRODUCTS: [&Table<&str>; 4] = [
 ];
 /// (action id, channel); a contact's channel always matches its action.
 #[rustfmt::skip]
-const ACTIONS: [(&str, &str); 14] = [
+static ACTIONS: [(&str, &str); 14] = [
     ("prospect_benefit_sms", "sms"), ("prospect_education_push", "push"),
     ("application_service_agent", "advisor_assignment"), ("welcome_benefit_push", "push"),
     ("welcome_service_call", "outbound_call"), ("first_trade_guide_wecom", "wecom"),
@@ -541,8 +541,8 @@ keys! {
     Outcome = "outcome", Page = "page", Product = "product", Type = "type",
 }
 
-/// The event types the generator writes.
-const EVENT_TYPES: [&str; 8] = [
+/// The event types the generator writes (a `static`, so each name has one address).
+static EVENT_TYPES: [&str; 8] = [
     "login",
     "page_view",
     "account_application",
@@ -849,10 +849,10 @@ enum List {
     Field(Option<u16>),
 }
 
-/// The index of `name` in `names`: by address first (the generator passes its own constants),
-/// then by text.
-fn position(names: &[&str], name: &str) -> Option<usize> {
-    names.iter().position(|n| std::ptr::eq(*n, name)).or_else(|| names.iter().position(|n| *n == name))
+/// The index of the item named `name`: by address first (the generator passes the names of its
+/// own `static` tables), then by text.
+fn position<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> Option<usize> {
+    items.iter().position(|x| std::ptr::eq(key(x), name)).or_else(|| items.iter().position(|x| key(x) == name))
 }
 
 impl<'r> RecordSink<'_, 'r> {
@@ -894,7 +894,7 @@ impl<'r> RecordSink<'_, 'r> {
 
     fn event(&mut self) {
         let Some(Scalar::Str(ty)) = self.get(K::Type) else { return self.ok = false };
-        let event_type = match position(&EVENT_TYPES, ty) {
+        let event_type = match position(&EVENT_TYPES, ty, |t| t) {
             Some(i) => self.plan.event_types[i],
             None => self.e.event_slots.get(ty).copied(),
         };
@@ -918,7 +918,7 @@ impl<'r> RecordSink<'_, 'r> {
         // The generator writes an action of its table and that action's channel.
         let (action, channel) = match (self.get(K::Action), self.get(K::Channel)) {
             (Some(Scalar::Str(a)), Some(Scalar::Str(c))) => {
-                match position(&ACTIONS.map(|x| x.0), a).filter(|&i| std::ptr::eq(ACTIONS[i].1, c)) {
+                match position(&ACTIONS, a, |x| x.0).filter(|&i| std::ptr::eq(ACTIONS[i].1, c)) {
                     Some(i) => self.plan.actions[i],
                     None => (self.e.action_slots.get(a).copied(), Channel::parse(c)),
                 }

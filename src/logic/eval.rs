@@ -180,6 +180,19 @@ pub(crate) fn followed_by(first: u16, then: u16, within_ms: Option<i64>, window_
 }
 
 /// Evaluates `e` as a number: the same answer as `eval(e).to_number()`.
+/// The branch `if` takes: the value after the first true condition, else the last part when
+/// their count is odd (`None`: no branch, which is null).
+fn if_branch<'a>(parts: &'a [Expr], cx: &Cx<'a>, frame: &Frame<'a>) -> Option<&'a Expr> {
+    let mut i = 0;
+    while i + 1 < parts.len() {
+        if eval_bool(&parts[i], cx, frame) {
+            return Some(&parts[i + 1]);
+        }
+        i += 2;
+    }
+    parts.get(i)
+}
+
 pub fn eval_num<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> f64 {
     match e {
         Expr::Lit(Lit::Num(n)) => *n,
@@ -206,16 +219,7 @@ pub fn eval_num<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> f64 {
             found.map_or(0.0, |ev| event_value(ev, *p).to_number())
         }
         // The chosen branch as a number (no branch left: null, 0).
-        Expr::If(parts) => {
-            let mut i = 0;
-            while i + 1 < parts.len() {
-                if eval_bool(&parts[i], cx, frame) {
-                    return eval_num(&parts[i + 1], cx, frame);
-                }
-                i += 2;
-            }
-            parts.get(i).map_or(0.0, |x| eval_num(x, cx, frame))
-        }
+        Expr::If(parts) => if_branch(parts, cx, frame).map_or(0.0, |x| eval_num(x, cx, frame)),
         // Arithmetic as json-logic-js does it: `+` and `*` parseFloat their operands, the rest ToNumber.
         Expr::Add(args) => args.iter().map(|a| eval_parse_float(a, cx, frame)).sum(),
         Expr::Mul(args) if args.len() > 1 => {
@@ -274,16 +278,7 @@ pub fn eval<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
             },
             _ => Val::Null,
         },
-        Expr::If(parts) => {
-            let mut i = 0;
-            while i + 1 < parts.len() {
-                if eval_bool(&parts[i], cx, frame) {
-                    return eval(&parts[i + 1], cx, frame);
-                }
-                i += 2;
-            }
-            parts.get(i).map_or(Val::Null, |x| eval(x, cx, frame))
-        }
+        Expr::If(parts) => if_branch(parts, cx, frame).map_or(Val::Null, |x| eval(x, cx, frame)),
         Expr::And(parts) => {
             let mut last = Val::Null;
             for p in parts.iter() {

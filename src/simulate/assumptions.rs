@@ -11,7 +11,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// What a simulation assumes about the world outside the rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -96,19 +95,12 @@ pub const JSON_SCHEMA: &str = include_str!("../../schema/simulation.schema.json"
 
 /// The JSON Schema generated from the Rust types, as committed.
 pub fn generate_json_schema() -> String {
-    let mut s = serde_json::to_string_pretty(&schemars::schema_for!(Assumptions)).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::parse::schema_text::<Assumptions>()
 }
 
 /// The schema as the structural check reads it: compacted at compile time ([`crate::compact`]).
 fn schema_value() -> &'static Value {
-    const LEN: usize = crate::compact::compact_len(JSON_SCHEMA.as_bytes());
-    static TEXT: [u8; LEN] = crate::compact::compact(JSON_SCHEMA.as_bytes());
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        std::str::from_utf8(&TEXT).ok().and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Bool(true))
-    })
+    crate::compact::parsed_schema!(JSON_SCHEMA)
 }
 
 /// A breakpoint resolved against one rule set: tag index and the tag state that marks it.

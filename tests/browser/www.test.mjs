@@ -233,6 +233,20 @@ test('a threshold changed through the form: the page and the native simulation a
   console.log(`edited draft: ${n} numbers equal; ${native.clientsChangingLayer} clients change layer`);
 });
 
+/**
+ * Finds `client` by id in the uploaded file through the inspector, and checks that its decision
+ * under the draft (the file `draft`) shows the package's zh/en explanation.
+ */
+async function assertInspected(client, draft) {
+  await page.click('#inspect-id');
+  await page.fill('#inspect-id', client.id);
+  await page.click('#inspect');
+  await page.waitForFunction((id) => document.querySelector('#inspect-out .client-id strong')?.textContent === id, client.id, WAIT);
+  const expected = pkg.Engine.compile(readFileSync(draft, 'utf8')).decide(client, { now: NOW, trace: true });
+  const expl = await page.$$eval('#inspect-out .dcol:last-child .expl', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(expl.sort(), [expected.explanation.zh, expected.explanation.en].sort());
+}
+
 /** A CSV of `n` synthetic clients with the declared fields; lists as JSON cells. */
 function populationCsv(n, seed) {
   const clients = pkg.generatePopulation(n, seed, NOW);
@@ -276,13 +290,7 @@ test('an uploaded CSV with two bad rows: both listed with their line numbers, th
   // The inspector reads one CSV row through the package (engine.csvClient) and decides it as the
   // JSON client it came from.
   const client = clients[20];
-  await page.click('#inspect-id');
-  await page.fill('#inspect-id', client.id);
-  await page.click('#inspect');
-  await page.waitForFunction((id) => document.querySelector('#inspect-out .client-id strong')?.textContent === id, client.id, WAIT);
-  const expected = pkg.Engine.compile(readFileSync(draft, 'utf8')).decide(client, { now: NOW, trace: true });
-  const expl = await page.$$eval('#inspect-out .dcol:last-child .expl', (els) => els.map((e) => e.textContent));
-  assert.deepEqual(expl.sort(), [expected.explanation.zh, expected.explanation.en].sort());
+  await assertInspected(client, draft);
 });
 
 test('an uploaded NDJSON file split between two workers, read in 1 MB chunks: the same numbers as natively; the inspector finds a client by id', async () => {
@@ -304,13 +312,7 @@ test('an uploaded NDJSON file split between two workers, read in 1 MB chunks: th
   await assertPageMatches(native, 'uploaded NDJSON');
   await page.selectOption('#workers', 'auto');
   const client = clients[4321];
-  await page.click('#inspect-id');
-  await page.fill('#inspect-id', client.id);
-  await page.click('#inspect');
-  await page.waitForFunction((id) => document.querySelector('#inspect-out .client-id strong')?.textContent === id, client.id, WAIT);
-  const expected = pkg.Engine.compile(readFileSync(draft, 'utf8')).decide(client, { now: NOW, trace: true });
-  const expl = await page.$$eval('#inspect-out .dcol:last-child .expl', (els) => els.map((e) => e.textContent));
-  assert.deepEqual(expl.sort(), [expected.explanation.zh, expected.explanation.en].sort());
+  await assertInspected(client, draft);
   assert.match(await page.textContent('#inspect-out .client-id'), /4322/, 'its line number');
 });
 
