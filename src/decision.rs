@@ -107,6 +107,32 @@ pub struct TraceEntry {
     pub reads: Map<String, Value>,
 }
 
+/// A decision by index into the rule set (see [`Engine::outline`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outline {
+    /// Set tags in declaration order: (tag, value) with the value as in [`Evaluation::tags`].
+    pub tags: Vec<(u16, u16)>,
+    pub primary: Option<u16>,
+    /// Matched layers in declaration (priority) order.
+    pub layers: Vec<u16>,
+    /// Chosen actions, best first.
+    pub chosen: Vec<OutlinedAction>,
+    /// Every other action in declaration order, with its fate.
+    pub not_chosen: Vec<(u16, Fate)>,
+    /// SOPs whose control group the client is in.
+    pub control_groups: Vec<u16>,
+}
+
+/// A chosen action by index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OutlinedAction {
+    pub action: u16,
+    pub score: f64,
+    pub deferred_until: Option<i64>,
+    /// The personalised action this one stands in for.
+    pub fallback_for: Option<u16>,
+}
+
 impl Engine {
     /// Decides one client given as JSON.
     ///
@@ -140,59 +166,50 @@ impl Engine {
     /// `explanation`) are left out and the rest is the same. An app that needs only the layer and
     /// the actions saves most of the time of a single decision this way.
     pub fn describe_with(&self, rec: &Record, ctx: &Context, ev: &Evaluation, explain: bool) -> Decision {
+        let outline = self.outline(rec, ev);
         let mut tags = Map::new();
-        for (i, t) in self.tags.iter().enumerate() {
-            match (ev.tags[i], &t.rule) {
-                (0, _) => {}
-                (_, TagRule::Bool(_)) => {
-                    tags.insert(t.id.clone(), Value::Bool(true));
-                }
-                (k, TagRule::Tiers(tiers)) => {
-                    let tier = tiers.get(k as usize - 1).map_or(String::new(), |x| x.0.clone());
-                    tags.insert(t.id.clone(), Value::String(tier));
-                }
-            }
+        for &(t, k) in &outline.tags {
+            let tag = &self.tags[t as usize];
+            let value = match &tag.rule {
+                TagRule::Bool(_) => Value::Bool(true),
+                TagRule::Tiers(tiers) => Value::String(tiers.get(k as usize - 1).map_or(String::new(), |x| x.0.clone())),
+            };
+            tags.insert(tag.id.clone(), value);
         }
-        let fallback_parent = |i: usize| {
-            self.actions.iter().find(|a| {
-                a.fallback == Some(i as u16) && ev.fates.get(self.slot(&a.id)) == Some(&Fate::PersonalisationOff)
-            })
-        };
-        let mut actions: Vec<(u16, ChosenAction)> = Vec::new();
-        let mut not_chosen = Vec::new();
-        for (i, a) in self.actions.iter().enumerate() {
-            let sop = self.sops.get(a.sop as usize).map_or(String::new(), |s| s.id.clone());
-            match ev.fates[i] {
-                Fate::Chosen { rank, score, deferred_until } => actions.push((
-                    rank,
-                    ChosenAction {
-                        id: a.id.clone(),
-                        sop,
-                        channel: a.channel.as_str().into(),
-                        content: content_str(a.content).into(),
-                        score,
-                        deferred_until: deferred_until.map(|t| time::format_datetime(t, self.tz)),
-                        fallback_for: fallback_parent(i).map(|p| p.id.clone()),
-                    },
-                )),
-                fate => not_chosen.push(RejectedAction {
+        let sop = |a: &crate::engine::ActionDef| self.sops.get(a.sop as usize).map_or(String::new(), |s| s.id.clone());
+        let actions: Vec<ChosenAction> = outline
+            .chosen
+            .iter()
+            .map(|c| {
+                let a = &self.actions[c.action as usize];
+                ChosenAction {
                     id: a.id.clone(),
-                    sop,
+                    sop: sop(a),
+                    channel: a.channel.as_str().into(),
+                    content: content_str(a.content).into(),
+                    score: c.score,
+                    deferred_until: c.deferred_until.map(|t| time::format_datetime(t, self.tz)),
+                    fallback_for: c.fallback_for.map(|p| self.actions[p as usize].id.clone()),
+                }
+            })
+            .collect();
+        let not_chosen: Vec<RejectedAction> = outline
+            .not_chosen
+            .iter()
+            .map(|&(i, fate)| {
+                let a = &self.actions[i as usize];
+                RejectedAction {
+                    id: a.id.clone(),
+                    sop: sop(a),
                     channel: a.channel.as_str().into(),
                     reason: fate.code().into(),
-                    message: if explain { self.reason_text(i, fate) } else { Names::default() },
-                }),
-            }
-        }
-        crate::sort::sort_by_key(&mut actions, |(r, _)| *r);
-        let actions: Vec<ChosenAction> = actions.into_iter().map(|(_, a)| a).collect();
-        let layers: Vec<String> =
-            self.layers.iter().zip(&ev.layers).filter(|(_, m)| **m).map(|(l, _)| l.id.clone()).collect();
-        let primary = ev.primary.map(|p| &self.layers[p as usize]);
-        let control_groups = (0..self.sops.len())
-            .filter(|s| self.in_control_group(*s, &rec.id))
-            .map(|s| self.sops[s].id.clone())
+                    message: if explain { self.reason_text(i as usize, fate) } else { Names::default() },
+                }
+            })
             .collect();
+        let layers: Vec<String> = outline.layers.iter().map(|&l| self.layers[l as usize].id.clone()).collect();
+        let primary = outline.primary.map(|p| &self.layers[p as usize]);
+        let control_groups = outline.control_groups.iter().map(|&s| self.sops[s as usize].id.clone()).collect();
         let explanation = if explain {
             self.explain(rec, primary.map(|l| &l.name), &tags, &actions, &not_chosen)
         } else {
@@ -214,6 +231,42 @@ impl Engine {
             control_groups,
             explanation,
             trace: ctx.trace.then(|| self.trace(rec, ctx, ev)),
+        }
+    }
+
+    /// What the decision says, by index: the one reading of an evaluation that
+    /// [`Engine::describe_with`] puts into words and the wasm boundary sends to JavaScript as numbers.
+    pub fn outline(&self, rec: &Record, ev: &Evaluation) -> Outline {
+        let tags = (0..self.tags.len() as u16).map(|t| (t, ev.tags[t as usize])).filter(|(_, k)| *k > 0);
+        // A chosen fallback stands in for the personalised action the client opted out of.
+        let fallback_for = |i: usize| {
+            (0..self.actions.len())
+                .find(|&p| self.actions[p].fallback == Some(i as u16) && ev.fates[p] == Fate::PersonalisationOff)
+        };
+        let mut chosen = Vec::new();
+        let mut not_chosen = Vec::new();
+        for (i, fate) in ev.fates.iter().enumerate() {
+            match *fate {
+                Fate::Chosen { rank, score, deferred_until } => chosen.push((
+                    rank,
+                    OutlinedAction {
+                        action: i as u16,
+                        score,
+                        deferred_until,
+                        fallback_for: fallback_for(i).map(|p| p as u16),
+                    },
+                )),
+                fate => not_chosen.push((i as u16, fate)),
+            }
+        }
+        crate::sort::sort_by_key(&mut chosen, |(r, _)| *r);
+        Outline {
+            tags: tags.collect(),
+            primary: ev.primary,
+            layers: (0..self.layers.len() as u16).filter(|&l| ev.layers[l as usize]).collect(),
+            chosen: chosen.into_iter().map(|(_, a)| a).collect(),
+            not_chosen,
+            control_groups: (0..self.sops.len() as u16).filter(|&s| self.in_control_group(s as usize, &rec.id)).collect(),
         }
     }
 
