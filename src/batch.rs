@@ -66,7 +66,11 @@ pub(crate) fn text_lines(input: &[u8], first: usize) -> impl Iterator<Item = (us
 impl Engine {
     /// Decides every line of NDJSON input (blank lines are skipped).
     pub fn decide_ndjson(&self, input: &[u8], ctx: &Context) -> BatchResult {
-        self.decide_each(text_lines(input, 1), ctx, |text| self.read_client_text(text))
+        let mut lines = text_lines(input, 1);
+        self.decide_read(
+            &mut || lines.next().map(|(line, text)| (line, text.and_then(|t| self.read_client_text(t)))),
+            ctx,
+        )
     }
 
     /// Decides every row of CSV input (a header row first; see [`crate::csv`]). A bad row is
@@ -85,7 +89,10 @@ impl Engine {
                 }
             },
         };
-        self.decide_each(lines, ctx, |text| self.read_client_csv(&header, text))
+        self.decide_read(
+            &mut || lines.next().map(|(line, text)| (line, text.and_then(|t| self.read_client_csv(&header, t)))),
+            ctx,
+        )
     }
 
     /// Decides the records of a JSON array given as text (what `JSON.stringify` makes of an
@@ -96,29 +103,29 @@ impl Engine {
     /// When the text is not a JSON array (its elements are checked one by one as records).
     pub fn decide_json_array(&self, text: &str, ctx: &Context) -> Result<BatchResult, String> {
         let elements = json_array_elements(text)?;
-        let items = elements.into_iter().enumerate().map(|(i, e)| (i + 1, Ok(e)));
-        Ok(self.decide_each(items, ctx, |element| self.read_client_text(element)))
+        let mut items = elements.into_iter().enumerate().map(|(i, e)| (i + 1, self.read_client_text(e)));
+        Ok(self.decide_read(&mut || items.next(), ctx))
     }
 
     /// Decides a list of JSON records; an error's `line` is the record's 1-based position.
     pub fn decide_records(&self, records: &[serde_json::Value], ctx: &Context) -> BatchResult {
-        let items = records.iter().enumerate().map(|(i, v)| (i + 1, Ok(v)));
-        self.decide_each(items, ctx, |v| self.read_client(v))
+        let mut items = records.iter().enumerate().map(|(i, v)| (i + 1, self.read_client(v)));
+        self.decide_read(&mut || items.next(), ctx)
     }
 
-    /// Reads and decides numbered items, a chunk at a time; an item that cannot be read is
-    /// reported with its number and the others are still decided.
-    fn decide_each<T>(
+    /// Decides numbered records, `next` giving each in turn, a chunk at a time; an item that
+    /// could not be read is reported with its number and the others are still decided. (One loop
+    /// for every input form: `dyn` keeps it one copy in the .wasm.)
+    pub fn decide_read(
         &self,
-        items: impl Iterator<Item = (usize, Result<T, RecordError>)>,
+        next: &mut dyn FnMut() -> Option<(usize, Result<Record, RecordError>)>,
         ctx: &Context,
-        mut read: impl FnMut(T) -> Result<Record, RecordError>,
     ) -> BatchResult {
         let mut out = BatchResult::new(self);
         let mut scratch = BlockScratch::default();
         let mut chunk = Vec::with_capacity(CHUNK);
-        for (line, item) in items {
-            match item.and_then(&mut read) {
+        while let Some((line, item)) = next() {
+            match item {
                 Ok(r) => chunk.push(r),
                 Err(mut e) => {
                     e.line = Some(line);

@@ -133,6 +133,24 @@ pub struct OutlinedAction {
     pub fallback_for: Option<u16>,
 }
 
+/// The names an [`Outline`]'s indices stand for: what the package's JavaScript side needs to build
+/// a decision object from an outline without the words (see `src/wasm/codec.js`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionTables {
+    pub rule_set: RuleSetRef,
+    /// Per tag: its id and, for a multi-tier tag, its tier ids (`null` for a boolean tag).
+    pub tags: Vec<(String, Option<Vec<String>>)>,
+    pub layers: Vec<String>,
+    /// Per action: id, SOP, channel and content kind.
+    pub actions: Vec<(String, String, String, String)>,
+    pub sops: Vec<String>,
+    /// [`Fate::CODES`], by [`Fate::index`].
+    pub reasons: Vec<String>,
+    /// The tags in the order [`Decision::tags`] lists them.
+    pub tag_order: Vec<u16>,
+}
+
 impl Engine {
     /// Decides one client given as JSON.
     ///
@@ -172,7 +190,9 @@ impl Engine {
             let tag = &self.tags[t as usize];
             let value = match &tag.rule {
                 TagRule::Bool(_) => Value::Bool(true),
-                TagRule::Tiers(tiers) => Value::String(tiers.get(k as usize - 1).map_or(String::new(), |x| x.0.clone())),
+                TagRule::Tiers(tiers) => {
+                    Value::String(tiers.get(k as usize - 1).map_or(String::new(), |x| x.0.clone()))
+                }
             };
             tags.insert(tag.id.clone(), value);
         }
@@ -266,7 +286,50 @@ impl Engine {
             layers: (0..self.layers.len() as u16).filter(|&l| ev.layers[l as usize]).collect(),
             chosen: chosen.into_iter().map(|(_, a)| a).collect(),
             not_chosen,
-            control_groups: (0..self.sops.len() as u16).filter(|&s| self.in_control_group(s as usize, &rec.id)).collect(),
+            control_groups: (0..self.sops.len() as u16)
+                .filter(|&s| self.in_control_group(s as usize, &rec.id))
+                .collect(),
+        }
+    }
+
+    /// The id tables of [`Outline`]s (see [`DecisionTables`]).
+    pub fn decision_tables(&self) -> DecisionTables {
+        let sop = |a: &crate::engine::ActionDef| self.sops.get(a.sop as usize).map_or(String::new(), |s| s.id.clone());
+        // The key order of `Decision::tags`, whatever map type serde_json was built with.
+        let mut keys = Map::new();
+        for t in &self.tags {
+            keys.insert(t.id.clone(), Value::Null);
+        }
+        DecisionTables {
+            rule_set: RuleSetRef {
+                id: self.id.clone(),
+                version: self.version.clone(),
+                content_hash: self.content_hash.clone(),
+            },
+            tags: self
+                .tags
+                .iter()
+                .map(|t| {
+                    let tiers = match &t.rule {
+                        TagRule::Bool(_) => None,
+                        TagRule::Tiers(tiers) => Some(tiers.iter().map(|x| x.0.clone()).collect()),
+                    };
+                    (t.id.clone(), tiers)
+                })
+                .collect(),
+            layers: self.layers.iter().map(|l| l.id.clone()).collect(),
+            actions: self
+                .actions
+                .iter()
+                .map(|a| (a.id.clone(), sop(a), a.channel.as_str().into(), content_str(a.content).into()))
+                .collect(),
+            sops: self.sops.iter().map(|s| s.id.clone()).collect(),
+            reasons: Fate::CODES.iter().map(|c| (*c).into()).collect(),
+            tag_order: keys
+                .keys()
+                .filter_map(|k| self.tags.iter().position(|t| &t.id == k))
+                .map(|i| i as u16)
+                .collect(),
         }
     }
 

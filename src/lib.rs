@@ -16,6 +16,7 @@ pub mod compile;
 pub mod csv;
 pub mod decision;
 pub mod diagnostics;
+pub mod encoded;
 pub mod engine;
 pub mod evaluate;
 pub mod fastread;

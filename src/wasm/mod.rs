@@ -5,11 +5,13 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::engine::{Context, Engine as Core};
+use crate::record::Record;
 use crate::synth::{PopulationSpec, generate};
 use crate::time;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod codec;
 mod sim;
 
 // The interfaces the signatures below name (RuleSet, Client, Decision, ...), generated from the
@@ -94,6 +96,8 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 #[wasm_bindgen]
 pub struct Engine {
     core: Core,
+    /// The JavaScript encoder and decision builder, made at the first decision.
+    codec: std::cell::OnceCell<codec::Codec>,
 }
 
 #[wasm_bindgen]
@@ -105,7 +109,7 @@ impl Engine {
     ) -> Result<Engine, JsValue> {
         let text = rules_text(rules)?;
         Core::compile(&text)
-            .map(|core| Engine { core })
+            .map(|core| Engine { core, codec: Default::default() })
             .map_err(|e| diagnostics_error(crate::engine::CompileError::CODE, &e.to_string(), &e.diagnostics))
     }
 
@@ -121,13 +125,34 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let now = parse_now(&get(options, "now"), self.core.time_zone())?;
         let ctx = Context { now, event: get(options, "event").as_string(), trace: get(options, "trace").is_truthy() };
-        let text = json_text(client, "INVALID_CLIENT", "the client")?;
-        let record = self
-            .core
-            .read_client_text(&text)
-            .map_err(|e| diagnostics_error(crate::RecordError::CODE, &e.to_string(), &e.errors))?;
         let explain = get(options, "explain").as_bool() != Some(false);
-        to_js(&self.core.decide_with(&record, &ctx, explain))
+        let codec = self.codec();
+        let Some(record) = codec.read(&self.core, client) else {
+            // The JSON route: exactly what the full reader says, and a decision through JSON.
+            let record = self.read_json(client)?;
+            return to_js(&self.core.decide_with(&record, &ctx, explain));
+        };
+        if explain || ctx.trace {
+            return to_js(&self.core.decide_with(&record, &ctx, explain));
+        }
+        let mut ev = crate::evaluate::Evaluation::default();
+        self.core.evaluate(&record, &ctx, &mut ev);
+        match codec.decision(&self.core, &self.core.outline(&record, &ev), ctx.now) {
+            Some(d) => Ok(d),
+            None => to_js(&self.core.describe_with(&record, &ctx, &ev, false)),
+        }
+    }
+
+    fn codec(&self) -> &codec::Codec {
+        self.codec.get_or_init(|| codec::Codec::new(&self.core))
+    }
+
+    /// A client object read through JSON text by the full reader: its diagnostics on a bad record.
+    fn read_json(&self, client: &JsValue) -> Result<Record, JsValue> {
+        let text = json_text(client, "INVALID_CLIENT", "the client")?;
+        self.core
+            .read_client_text(&text)
+            .map_err(|e| diagnostics_error(crate::RecordError::CODE, &e.to_string(), &e.errors))
     }
 
     /// Decides many clients in one call. `input`: NDJSON (or CSV with `format: "csv"`) as a
@@ -162,11 +187,11 @@ impl Engine {
             text_batch(&bytes.to_vec())
         } else if let Some(text) = input.as_string() {
             text_batch(text.as_bytes())
-        } else if js_sys::Array::is_array(input) {
-            let text = json_text(input, "INVALID_INPUT", "the records")?;
-            self.core
-                .decide_json_array(&text, &ctx)
-                .map_err(|e| error("INVALID_INPUT", &format!("the records: {e}"), &[]))?
+        } else if let Some(list) = input.dyn_ref::<js_sys::Array>() {
+            {
+                let mut records = self.codec().read_many(&self.core, list);
+                self.core.decide_read(&mut || records.next(), &ctx)
+            }
         } else {
             return Err(error(
                 "INVALID_INPUT",

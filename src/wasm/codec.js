@@ -1,0 +1,281 @@
+// The JavaScript half of the boundary, imported by src/wasm/mod.rs (wasm-bindgen ships it with the
+// package). `JSON.stringify` of a client and `JSON.parse` of its decision took most of the time of a
+// single `decide()`; instead:
+// - `encode`/`encodeMany` read only the declared fields of client objects (the rule set's encoder
+//   plan names them: nothing else is looked at) and write them, tagged by JavaScript type, as the
+//   bytes src/encoded.rs reads (its module docs describe the format);
+// - `decision` builds the decision object from the numbers `Engine::outline` gives (see
+//   `write_outline` in src/wasm/mod.rs) and the rule set's id tables.
+// Anything unusual (a Date, a getter that throws, a lone surrogate) is written as OTHER, and the
+// record then takes the JSON route, so results and diagnostics are exactly those of the full reader.
+
+const ABSENT = 0;
+const FALSE = 1;
+const TRUE = 2;
+const NUM = 3;
+const TEXT = 4;
+const LIST = 5;
+const OTHER = 6;
+const SKIP = 0;
+const ITEM = 1;
+
+const utf8 = new TextEncoder();
+
+/** A JSON object as `JSON.stringify` sees it: not null, not a list, no `toJSON` of its own. */
+function plainObject(x) {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) && typeof x.toJSON !== 'function';
+}
+
+/** No lone surrogate from `k` on: `JSON.stringify` escapes one, UTF-8 cannot hold it. */
+function wellFormed(s, k) {
+  for (; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const d = k + 1 < s.length ? s.charCodeAt(k + 1) : 0;
+      if (c > 0xdbff || d < 0xdc00 || d > 0xdfff) return false;
+      k++;
+    }
+  }
+  return true;
+}
+
+export class Codec {
+  /**
+   * `plan`: `{ fields, events: [[type, [property, ...]], ...] }`; `tables`: the id tables of
+   * decisions; `memory`: the wasm instance's memory, where bytes and outlines are exchanged.
+   */
+  constructor(plan, tables, memory) {
+    this.memory = memory;
+    this.wasmBytes = new Uint8Array(0);
+    this.wasmNumbers = new Float64Array(0);
+    this.fields = plan.fields;
+    this.events = new Map(plan.events.map(([type, props], index) => [type, { index, props }]));
+    this.tables = tables;
+    this.bytes = new Uint8Array(1 << 12);
+    this.view = new DataView(this.bytes.buffer);
+    this.n = 0;
+    this.lastId = '';
+  }
+
+  /**
+   * One client → its bytes, copied to wasm memory at `ptr` when they fit in `cap` (else `copy`
+   * them once wasm has made room); returns their length. Throws what a getter of the client throws.
+   */
+  encode(client, ptr, cap) {
+    this.n = 0;
+    this.record(client);
+    if (this.n <= cap) this.copy(ptr);
+    return this.n;
+  }
+
+  /** The bytes of the last `encode` to wasm memory at `ptr`. */
+  copy(ptr) {
+    if (this.wasmBytes.buffer !== this.memory.buffer) this.wasmBytes = new Uint8Array(this.memory.buffer);
+    this.wasmBytes.set(this.bytes.subarray(0, this.n), ptr);
+  }
+
+  /** `list[start..end]` → the records, each preceded by its length; a record whose reading throws is OTHER. */
+  encodeMany(list, start, end) {
+    this.n = 0;
+    for (let k = start; k < end; k++) {
+      this.reserve(4);
+      const at = this.n;
+      this.n += 4;
+      try {
+        this.record(list[k]);
+      } catch {
+        this.n = at + 4;
+        this.u8(OTHER);
+      }
+      this.view.setUint32(at, this.n - at - 4, true);
+    }
+    return this.bytes.subarray(0, this.n);
+  }
+
+  reserve(extra) {
+    if (this.n + extra <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.n + extra) size *= 2;
+    const bytes = new Uint8Array(size);
+    bytes.set(this.bytes.subarray(0, this.n));
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer);
+  }
+
+  u8(b) {
+    this.reserve(1);
+    this.bytes[this.n++] = b;
+  }
+
+  record(c) {
+    if (!plainObject(c)) {
+      this.u8(OTHER);
+      return;
+    }
+    const id = c.id;
+    this.lastId = id;
+    this.value(id);
+    const fields = this.fields;
+    for (let k = 0; k < fields.length; k++) this.value(c[fields[k]]);
+    this.list(c.events, this.event);
+    this.list(c.contacts, this.contact);
+  }
+
+  list(items, each) {
+    if (items === undefined || items === null) {
+      this.u8(ABSENT);
+    } else if (!Array.isArray(items)) {
+      this.u8(OTHER);
+    } else {
+      this.reserve(5);
+      this.bytes[this.n] = LIST;
+      this.view.setUint32(this.n + 1, items.length, true);
+      this.n += 5;
+      for (let k = 0; k < items.length; k++) each.call(this, items[k]);
+    }
+  }
+
+  event(e) {
+    if (!plainObject(e) || typeof e.type !== 'string') {
+      this.u8(OTHER);
+      return;
+    }
+    const def = this.events.get(e.type);
+    if (def === undefined) {
+      this.u8(SKIP);
+      return;
+    }
+    this.reserve(3);
+    this.bytes[this.n] = ITEM;
+    this.view.setUint16(this.n + 1, def.index, true);
+    this.n += 3;
+    this.value(e.at);
+    const props = def.props;
+    for (let k = 0; k < props.length; k++) this.value(e[props[k]]);
+  }
+
+  contact(c) {
+    if (!plainObject(c)) {
+      this.u8(OTHER);
+      return;
+    }
+    this.u8(ITEM);
+    this.value(c.channel);
+    this.value(c.outcome);
+    this.value(c.at);
+    this.value(c.action);
+  }
+
+  value(x) {
+    if (Array.isArray(x)) {
+      this.reserve(5);
+      this.bytes[this.n] = LIST;
+      this.view.setUint32(this.n + 1, x.length, true);
+      this.n += 5;
+      // A list's items are scalars; a list or object in a list is OTHER.
+      for (let k = 0; k < x.length; k++) this.scalar(x[k]);
+    } else {
+      this.scalar(x);
+    }
+  }
+
+  scalar(x) {
+    switch (typeof x) {
+      case 'string':
+        this.text(x);
+        return;
+      case 'number':
+        if (Number.isFinite(x)) {
+          this.reserve(9);
+          this.bytes[this.n] = NUM;
+          // JSON writes -0 as 0.
+          this.view.setFloat64(this.n + 1, x === 0 ? 0 : x, true);
+          this.n += 9;
+        } else {
+          this.u8(ABSENT); // JSON writes NaN and ±Infinity as null
+        }
+        return;
+      case 'boolean':
+        this.u8(x ? TRUE : FALSE);
+        return;
+      case 'undefined':
+        this.u8(ABSENT);
+        return;
+      default:
+        this.u8(x === null ? ABSENT : OTHER);
+    }
+  }
+
+  text(s) {
+    const len = s.length;
+    this.reserve(5 + 3 * len);
+    const b = this.bytes;
+    const at = this.n;
+    let n = at + 5;
+    let k = 0;
+    for (; k < len; k++) {
+      const c = s.charCodeAt(k);
+      if (c >= 0x80) break;
+      b[n++] = c;
+    }
+    if (k < len) {
+      if (!wellFormed(s, k)) {
+        b[at] = OTHER;
+        this.n = at + 1;
+        return;
+      }
+      n += utf8.encodeInto(k === 0 ? s : s.slice(k), b.subarray(n)).written;
+    }
+    b[at] = TEXT;
+    this.view.setUint32(at + 1, n - at - 5, true);
+    this.n = n;
+  }
+
+  /**
+   * The decision of the client encoded last, from its outline (`len` numbers at byte `ptr` of
+   * wasm memory, laid out by `Codec::decision` in src/wasm/codec.rs) and `now` (the decision
+   * instant as text).
+   */
+  decision(now, ptr, len) {
+    if (this.wasmNumbers.buffer !== this.memory.buffer) this.wasmNumbers = new Float64Array(this.memory.buffer);
+    const d = this.wasmNumbers;
+    const t = this.tables;
+    let i = ptr / 8;
+    const primary = d[i++];
+    const tags = {};
+    for (let n = d[i++]; n > 0; n--) {
+      const tag = t.tags[d[i++]];
+      const k = d[i++];
+      tags[tag[0]] = tag[1] === null ? true : tag[1][k - 1];
+    }
+    const layers = [];
+    for (let n = d[i++]; n > 0; n--) layers.push(t.layers[d[i++]]);
+    const actions = [];
+    for (let n = d[i++]; n > 0; n--) {
+      const a = t.actions[d[i++]];
+      const chosen = { id: a[0], sop: a[1], channel: a[2], content: a[3], score: d[i++] };
+      const fallbackFor = d[i++];
+      if (fallbackFor >= 0) chosen.fallbackFor = t.actions[fallbackFor][0];
+      actions.push(chosen);
+    }
+    const notChosen = [];
+    for (let n = d[i++]; n > 0; n--) {
+      const a = t.actions[d[i++]];
+      notChosen.push({ id: a[0], sop: a[1], channel: a[2], reason: t.reasons[d[i++]] });
+    }
+    const controlGroups = [];
+    for (let n = d[i++]; n > 0; n--) controlGroups.push(t.sops[d[i++]]);
+    const rs = t.ruleSet;
+    return {
+      clientId: this.lastId,
+      ruleSet: { id: rs.id, version: rs.version, contentHash: rs.contentHash },
+      now,
+      tags,
+      primaryLayer: primary < 0 ? null : t.layers[primary],
+      layers,
+      actions,
+      notChosen,
+      controlGroups,
+    };
+  }
+}

@@ -1,0 +1,156 @@
+//! Client objects in and decision objects out without JSON text: the Rust half of `codec.js`.
+//! The encoder there reads the declared fields of a client object into bytes that
+//! [`crate::encoded`] reads; a decision without words goes back as the numbers of its
+//! [`Outline`], from which `codec.js` builds the object with the rule set's id tables. A record
+//! the encoded reader does not take (a wrong type, a Date, ...) goes the JSON route instead, so
+//! every result and diagnostic is the full reader's.
+
+use super::{json_text, to_js};
+use crate::RecordError;
+use crate::decision::Outline;
+use crate::diagnostics::Diagnostic;
+use crate::engine::Engine as Core;
+use crate::record::Record;
+use crate::time;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/wasm/codec.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = Codec)]
+    type Js;
+    #[wasm_bindgen(constructor, js_class = Codec)]
+    fn new(plan: &JsValue, tables: &JsValue, memory: &JsValue) -> Js;
+    #[wasm_bindgen(method, catch)]
+    fn encode(this: &Js, client: &JsValue, ptr: *mut u8, cap: usize) -> Result<usize, JsValue>;
+    #[wasm_bindgen(method)]
+    fn copy(this: &Js, ptr: *mut u8);
+    #[wasm_bindgen(method, catch, js_name = encodeMany)]
+    fn encode_many(this: &Js, list: &js_sys::Array, start: u32, end: u32) -> Result<js_sys::Uint8Array, JsValue>;
+    #[wasm_bindgen(method)]
+    fn decision(this: &Js, now: &JsValue, ptr: *const f64, len: usize) -> JsValue;
+}
+
+/// Records encoded per call of `encodeMany` in a batch: bounds the encoder's buffer (~1 KB each).
+const CHUNK: u32 = 4096;
+
+pub(super) struct Codec {
+    js: Js,
+    /// Per tag, its position among the keys of a decision's `tags`.
+    tag_rank: Vec<u16>,
+    /// The last decision instant and its text.
+    now: RefCell<Option<(i64, JsValue)>>,
+    /// Where the encoder copies a client's bytes.
+    bytes: RefCell<Vec<u8>>,
+    /// Where an outline's numbers are laid out for `decision`.
+    outline: RefCell<Vec<f64>>,
+}
+
+impl Codec {
+    pub(super) fn new(core: &Core) -> Codec {
+        let tables = core.decision_tables();
+        let mut tag_rank = vec![0; tables.tags.len()];
+        for (rank, &t) in tables.tag_order.iter().enumerate() {
+            tag_rank[t as usize] = rank as u16;
+        }
+        let plan = to_js(&core.encoder_plan()).unwrap_or(JsValue::NULL);
+        let tables = to_js(&tables).unwrap_or(JsValue::NULL);
+        Codec {
+            js: Js::new(&plan, &tables, &wasm_bindgen::memory()),
+            tag_rank,
+            now: RefCell::new(None),
+            bytes: RefCell::new(vec![0; 4096]),
+            outline: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// One client object through the encoder; `None` when it needs the JSON route.
+    pub(super) fn read(&self, core: &Core, client: &JsValue) -> Option<Record> {
+        let mut bytes = self.bytes.borrow_mut();
+        let n = self.js.encode(client, bytes.as_mut_ptr(), bytes.len()).ok()?;
+        if n > bytes.len() {
+            bytes.resize(n.next_power_of_two(), 0);
+            self.js.copy(bytes.as_mut_ptr());
+        }
+        core.read_client_encoded(&bytes[..n])
+    }
+
+    /// The records of a list of client objects, numbered from 1; a record the encoder cannot
+    /// take is read through JSON, so a bad one is reported with its number and the rest are read.
+    pub(super) fn read_many<'a>(
+        &'a self,
+        core: &'a Core,
+        list: &'a js_sys::Array,
+    ) -> impl Iterator<Item = (usize, Result<Record, RecordError>)> + 'a {
+        let len = list.length();
+        (0..len.div_ceil(CHUNK)).flat_map(move |c| {
+            let (start, end) = (c * CHUNK, len.min((c + 1) * CHUNK));
+            let bytes = self.js.encode_many(list, start, end).ok().map(|b| b.to_vec());
+            let framed = bytes.as_deref().and_then(crate::encoded::batch_records);
+            let records: Vec<Option<Record>> = match framed {
+                Some(items) if items.len() == (end - start) as usize => {
+                    items.into_iter().map(|b| core.read_client_encoded(b)).collect()
+                }
+                _ => vec![None; (end - start) as usize],
+            };
+            records.into_iter().zip(start..end).map(move |(r, k)| {
+                let record = r.map_or_else(|| read_json(core, &list.get(k)), Ok);
+                (k as usize + 1, record)
+            })
+        })
+    }
+
+    /// The decision object of an outline, for a client read by [`Codec::read`] last; `None` when the
+    /// numbers cannot carry it (a deferred action's time, a score JSON would write as `null`).
+    pub(super) fn decision(&self, core: &Core, o: &Outline, now: i64) -> Option<JsValue> {
+        if o.chosen.iter().any(|c| c.deferred_until.is_some() || !c.score.is_finite()) {
+            return None;
+        }
+        let mut out = self.outline.borrow_mut();
+        out.clear();
+        out.push(o.primary.map_or(-1.0, f64::from));
+        out.push(o.tags.len() as f64);
+        let mut tags = o.tags.clone();
+        crate::sort::sort_hot_by(&mut tags, |a: &(u16, u16), b: &(u16, u16)| {
+            self.tag_rank[a.0 as usize].cmp(&self.tag_rank[b.0 as usize])
+        });
+        for (t, k) in tags {
+            out.extend([f64::from(t), f64::from(k)]);
+        }
+        out.push(o.layers.len() as f64);
+        out.extend(o.layers.iter().map(|&l| f64::from(l)));
+        out.push(o.chosen.len() as f64);
+        for c in &o.chosen {
+            out.extend([f64::from(c.action), c.score, c.fallback_for.map_or(-1.0, f64::from)]);
+        }
+        out.push(o.not_chosen.len() as f64);
+        for (a, fate) in &o.not_chosen {
+            out.extend([f64::from(*a), fate.index() as f64]);
+        }
+        out.push(o.control_groups.len() as f64);
+        out.extend(o.control_groups.iter().map(|&s| f64::from(s)));
+        let now = self.now_text(core, now);
+        Some(self.js.decision(&now, out.as_ptr(), out.len()))
+    }
+
+    fn now_text(&self, core: &Core, now: i64) -> JsValue {
+        let mut cached = self.now.borrow_mut();
+        match &*cached {
+            Some((ms, text)) if *ms == now => text.clone(),
+            _ => {
+                let text = JsValue::from(time::format_datetime(now, core.time_zone()));
+                *cached = Some((now, text.clone()));
+                text
+            }
+        }
+    }
+}
+
+/// A record through JSON text and the full reader (the batch form of `Engine::read_json`).
+fn read_json(core: &Core, client: &JsValue) -> Result<Record, RecordError> {
+    let text = json_text(client, RecordError::CODE, "the client").map_err(|e| {
+        let message = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        RecordError { client_id: None, line: None, errors: vec![Diagnostic::error("invalid-json", "", message)] }
+    })?;
+    core.read_client_text(&text)
+}

@@ -1,0 +1,184 @@
+// Client objects cross into wasm through the encoder (src/wasm/codec.js → src/encoded.rs) and
+// decisions without words come back as numbers built into objects in JS. These tests hold both to
+// the JSON route: the same decisions, the same errors with the same diagnostics, for ordinary
+// clients and for every unusual value a JS object can hold.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { Engine, generatePopulation } from '../../pkg/node/index.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const rules = JSON.parse(readFileSync(join(root, 'rules', 'internet-branch.json'), 'utf8'));
+const now = '2026-11-25T10:00:00+08:00';
+const engine = Engine.compile(rules);
+const population = generatePopulation(3000, 42);
+const ndjson = (clients) => new TextEncoder().encode(clients.map((c) => JSON.stringify(c) + '\n').join(''));
+
+/** The decision through JSON (a trace forces the JSON route out), without the trace and the words. */
+function jsonRoute(client, options = {}) {
+  const d = engine.decide(client, { now, trace: true, explain: false, ...options });
+  delete d.trace;
+  return d;
+}
+
+/** What `decide` throws, as `{ code, path, diagnostics }`, or null. */
+function thrown(f) {
+  try {
+    f();
+    return null;
+  } catch (e) {
+    return { code: e.code, path: e.path, diagnostics: e.diagnostics };
+  }
+}
+
+/** A batch result with plain arrays, for comparison. */
+function plain(r) {
+  return {
+    count: r.count,
+    clientIds: r.clientIds,
+    primaryLayer: [...r.primaryLayer],
+    actionOffsets: [...r.actionOffsets],
+    actions: [...r.actions],
+    errors: r.errors,
+  };
+}
+
+test('decisions built from numbers equal the JSON decisions, key order included', () => {
+  let withActions = 0;
+  for (const c of population) {
+    const fast = engine.decide(c, { now, explain: false });
+    const slow = jsonRoute(c);
+    assert.deepStrictEqual(fast, slow, c.id);
+    assert.equal(JSON.stringify(fast), JSON.stringify(slow), c.id);
+    if (fast.actions.length > 0) withActions++;
+  }
+  // The population reaches chosen actions, fallbacks' and every reason's paths.
+  assert.ok(withActions > 500, `${withActions} clients with actions`);
+});
+
+test('an event with a trigger, epoch-millisecond and Date `now`: the same decisions', () => {
+  const event = rules.actions.find((a) => a.triggers?.length)?.triggers[0];
+  for (const c of population.slice(0, 300)) {
+    for (const options of [{ event }, { now: Date.parse(now) }, { now: new Date(now) }]) {
+      assert.deepStrictEqual(engine.decide(c, { now, explain: false, ...options }), jsonRoute(c, options), c.id);
+    }
+  }
+});
+
+test('decideBatch over objects equals decideBatch over the same clients as NDJSON', () => {
+  const objects = plain(engine.decideBatch(population, { now }));
+  const text = plain(engine.decideBatch(ndjson(population), { now }));
+  assert.deepStrictEqual(objects, text);
+  assert.equal(objects.count, population.length);
+  // More than one encoder chunk (4,096 records).
+  const many = Array.from({ length: 9000 }, (_, k) => population[k % population.length]);
+  assert.deepStrictEqual(plain(engine.decideBatch(many, { now })), plain(engine.decideBatch(ndjson(many), { now })));
+});
+
+/** Unusual clients: each a change to an ordinary one, and whether JSON can write it. */
+function unusual() {
+  const base = () => structuredClone(population[7]);
+  const cases = [];
+  const add = (name, change) => {
+    const c = base();
+    change(c);
+    cases.push([name, c]);
+  };
+  add('a numeric id', (c) => (c.id = 42));
+  add('an empty id', (c) => (c.id = ''));
+  add('no id', (c) => delete c.id);
+  add('a Date in a datetime field', (c) => (c.registered_at = new Date('2026-10-01T08:00:00Z')));
+  add('NaN and Infinity (JSON null)', (c) => Object.assign(c, { aum: NaN, cash_balance: Infinity }));
+  add('negative zero', (c) => Object.assign(c, { aum: -0, logins_30d: -0 }));
+  add('a fraction in an integer field', (c) => (c.trades_90d = 2.5));
+  add('text in a number field', (c) => (c.aum = '100'));
+  add('a number in a boolean field', (c) => (c.consent_push = 1));
+  add('an unknown enum value', (c) => (c.risk_class = 'C9'));
+  add('a bad datetime', (c) => (c.registered_at = '2026-13-01'));
+  add('a missing required field', (c) => delete c.registered_at);
+  add('null fields', (c) => Object.assign(c, { aum: null, risk_class: null, holdings: null }));
+  add('undefined and function values', (c) => Object.assign(c, { aum: undefined, consent_sms: () => true }));
+  add('an object in a declared field', (c) => (c.aum = { value: 3 }));
+  add('a list in a list field with a number', (c) => (c.holdings = ['fund', 3]));
+  add('a list in a list', (c) => (c.holdings = [['fund']]));
+  add('Chinese text and emoji', (c) => Object.assign(c, { holdings: ['稳健理财', '😀 fund'], id: '客户-001' }));
+  add('a lone surrogate', (c) => (c.holdings = ['bad \ud800 text']));
+  add('a long text (buffer growth)', (c) => (c.holdings = ['x'.repeat(200000), 'y']));
+  add('many events (buffer growth)', (c) => {
+    c.events = Array.from({ length: 20000 }, (_, k) => ({ type: 'login', at: `2026-11-${String(1 + (k % 24)).padStart(2, '0')}T08:00:00+08:00` }));
+  });
+  add('events not a list', (c) => (c.events = 'login'));
+  add('a null event', (c) => c.events.push(null));
+  add('an event without type', (c) => c.events.push({ at: now }));
+  add('an event with a numeric type', (c) => c.events.push({ type: 7, at: now }));
+  add('an undeclared event type with junk', (c) => c.events.push({ type: 'chat', at: 'whenever', x: { y: 1 } }));
+  add('an event property of the wrong type', (c) => c.events.push({ type: 'deposit', at: now, amount: '5' }));
+  add('an event without at', (c) => c.events.push({ type: 'deposit', amount: 5 }));
+  add('an event at as a Date', (c) => c.events.push({ type: 'login', at: new Date(Date.parse(now) - 3600e3) }));
+  add('a contact with a bad channel', (c) => c.contacts = [{ channel: 'fax', at: now }]);
+  add('a contact with a numeric outcome', (c) => c.contacts = [{ channel: 'push', outcome: 3, at: '2026-11-24T08:00:00+08:00', action: 'welcome_benefit_push' }]);
+  add('a contact with a list outcome', (c) => c.contacts = [{ channel: 'push', outcome: ['x'], at: '2026-11-24T08:00:00+08:00' }]);
+  add('a contact with an unknown outcome', (c) => c.contacts = [{ channel: 'push', outcome: 'liked', at: now }]);
+  add('a contact with an unknown action', (c) => c.contacts = [{ channel: 'sms', action: 'nope', at: '2026-11-24T08:00:00+08:00' }]);
+  add('contacts an object', (c) => (c.contacts = { channel: 'sms' }));
+  add('a client with toJSON', (c) => (c.toJSON = () => ({ id: 'from-toJSON', registered_at: now })));
+  add('an event with toJSON', (c) => c.events.push({ type: 'login', at: 'bad', toJSON: () => ({ type: 'login', at: now }) }));
+  cases.push(['an array as the client', [1, 2]]);
+  cases.push(['a string as the client', 'c1']);
+  cases.push(['null as the client', null]);
+  return cases;
+}
+
+test('unusual values: the same decision or the same error as through JSON', () => {
+  for (const [name, c] of unusual()) {
+    // The JSON route, for what JSON can write: NDJSON through the text reader.
+    const text = JSON.stringify(c);
+    const viaText = plain(engine.decideBatch(new TextEncoder().encode(text + '\n'), { now }));
+    const viaObject = plain(engine.decideBatch([c], { now }));
+    assert.deepStrictEqual(viaObject, viaText, name);
+    const error = thrown(() => engine.decide(c, { now, explain: false }));
+    if (viaText.errors.length > 0) {
+      assert.equal(error?.code, 'INVALID_CLIENT', name);
+      assert.deepStrictEqual(error.diagnostics, viaText.errors[0].errors, name);
+    } else {
+      assert.equal(error, null, name);
+      const parsed = JSON.parse(text);
+      assert.deepStrictEqual(engine.decide(c, { now, explain: false }), jsonRoute(parsed), name);
+      assert.deepStrictEqual(engine.decide(c, { now }), engine.decide(parsed, { now }), name);
+    }
+  }
+});
+
+test('what JSON cannot write: a bad record is reported with its position, the rest are decided', () => {
+  const cyclic = structuredClone(population[1]);
+  cyclic.aum = {};
+  cyclic.aum.self = cyclic.aum;
+  const big = structuredClone(population[2]);
+  big.aum = 10n;
+  const throwing = structuredClone(population[3]);
+  Object.defineProperty(throwing, 'aum', { enumerable: true, get() { throw new Error('no access'); } });
+  const list = [population[0], cyclic, big, throwing, population[4]];
+  const r = engine.decideBatch(list, { now });
+  assert.equal(r.count, 2);
+  assert.deepStrictEqual(r.clientIds, [population[0].id, population[4].id]);
+  assert.deepStrictEqual(r.errors.map((e) => e.line), [2, 3, 4]);
+  for (const e of r.errors) assert.equal(e.errors[0].code, 'invalid-json');
+  assert.match(r.errors[2].errors[0].message, /no access/);
+  for (const c of [cyclic, big, throwing]) {
+    assert.equal(thrown(() => engine.decide(c, { now, explain: false }))?.code, 'INVALID_CLIENT');
+  }
+});
+
+test('undeclared fields are never read: cycles, BigInts and throwing getters there do not matter', () => {
+  const c = structuredClone(population[5]);
+  c.notes = {};
+  c.notes.self = c.notes;
+  c.score = 10n;
+  Object.defineProperty(c, 'secret', { enumerable: true, get() { throw new Error('read an undeclared field'); } });
+  const d = engine.decide(c, { now, explain: false });
+  assert.equal(d.clientId, population[5].id);
+  assert.deepStrictEqual(d, jsonRoute(population[5]));
+  assert.equal(engine.decideBatch([c], { now }).count, 1);
+});
