@@ -16,6 +16,8 @@ use crate::record::{FieldVal, PropVal, Record};
 
 /// Clients per block: one bit each in a `u64` mask.
 pub const LANES: usize = 64;
+/// Fewer records than this are evaluated one by one ([`Engine::evaluate`]) rather than as a block.
+const FEW: usize = 8;
 type Mask = u64;
 
 /// One numeric field (number, integer, boolean as 0/1, datetime as ms) across a block's lanes:
@@ -458,6 +460,14 @@ impl Engine {
         mut each: impl FnMut(usize, &Evaluation),
     ) {
         for (bi, chunk) in records.chunks(LANES).enumerate() {
+            if chunk.len() < FEW {
+                // A block costs about the same for one record as for 64.
+                for (lane, rec) in chunk.iter().enumerate() {
+                    self.evaluate(rec, ctx, &mut scratch.ev);
+                    each(bi * LANES + lane, &scratch.ev);
+                }
+                continue;
+            }
             self.evaluate_block(chunk, ctx, scratch);
             for (lane, rec) in chunk.iter().enumerate() {
                 self.finish_lane(rec, lane, ctx, scratch);

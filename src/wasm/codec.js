@@ -166,14 +166,18 @@ export class Codec {
     this.value(c.action);
   }
 
+  /** A value: a scalar, or a list of scalars (a list or object in a list is OTHER). */
   value(x) {
-    if (Array.isArray(x)) {
+    if (typeof x === 'object' && x !== null && Array.isArray(x)) {
       this.reserve(5);
       this.bytes[this.n] = LIST;
       this.view.setUint32(this.n + 1, x.length, true);
       this.n += 5;
-      // A list's items are scalars; a list or object in a list is OTHER.
-      for (let k = 0; k < x.length; k++) this.scalar(x[k]);
+      for (let k = 0; k < x.length; k++) {
+        const item = x[k];
+        if (typeof item === 'object' && item !== null) this.u8(OTHER);
+        else this.scalar(item);
+      }
     } else {
       this.scalar(x);
     }
