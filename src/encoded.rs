@@ -11,7 +11,9 @@
 //! The format (little endian). A value is a tag byte and its payload:
 //! [`ABSENT`] (`undefined`, `null`, or a number JSON writes as `null`), [`FALSE`], [`TRUE`],
 //! [`NUM`] (f64), [`TEXT`] (u32 byte length, UTF-8), [`LIST`] (u32 count, then the values),
-//! [`OTHER`] (anything else: an object, a function, ...; no payload).
+//! [`OTHER`] (anything else: an object, a function, ...; no payload), [`TIME`] (a datetime in the
+//! common form, read by the encoder exactly as [`crate::time::parse_datetime`] reads it: epoch
+//! milliseconds as f64; only where a datetime is declared).
 //! A record is its `id`, one value per declared field in declaration order, then `events` and
 //! `contacts`, each [`ABSENT`], [`OTHER`] (not a list) or [`LIST`] with a u32 count of items.
 //! An event item is [`SKIP`] (its type is not declared, so it is not read), [`OTHER`] (not an
@@ -32,6 +34,7 @@ pub const NUM: u8 = 3;
 pub const TEXT: u8 = 4;
 pub const LIST: u8 = 5;
 pub const OTHER: u8 = 6;
+pub const TIME: u8 = 7;
 /// An event of an undeclared type.
 pub const SKIP: u8 = 0;
 /// An event or contact that follows.
@@ -42,6 +45,8 @@ pub const ITEM: u8 = 1;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EncoderPlan {
     pub fields: Vec<String>,
+    /// Per field: whether it is a datetime (the encoder may send it as [`TIME`]).
+    pub datetime: Vec<bool>,
     pub events: Vec<(String, Vec<String>)>,
 }
 
@@ -51,6 +56,8 @@ enum Val<'a> {
     Bool(bool),
     Num(f64),
     Text(&'a str),
+    /// A datetime the encoder read, in epoch milliseconds.
+    Time(i64),
     List(Vec<&'a str>),
     Other,
 }
@@ -110,6 +117,14 @@ impl<'a> Bytes<'a> {
                 Val::Text(std::str::from_utf8(self.take(n)?).ok()?)
             }
             OTHER => Val::Other,
+            TIME => {
+                let ms = f64::from_le_bytes(self.take(8)?.try_into().ok()?);
+                // Whole milliseconds within ±2^53, as the encoder writes them.
+                if ms.fract() != 0.0 || ms.abs() > 9_007_199_254_740_991.0 {
+                    return None;
+                }
+                Val::Time(ms as i64)
+            }
             _ => return None,
         })
     }
@@ -117,6 +132,7 @@ impl<'a> Bytes<'a> {
     fn time(&mut self, tz: time::TimeZone) -> Option<i64> {
         match self.value()? {
             Val::Text(s) => time::parse_datetime(s, tz).ok(),
+            Val::Time(ms) => Some(ms),
             _ => None,
         }
     }
@@ -136,6 +152,7 @@ impl Engine {
     pub fn encoder_plan(&self) -> EncoderPlan {
         EncoderPlan {
             fields: self.fields.iter().map(|f| f.id.clone()).collect(),
+            datetime: self.fields.iter().map(|f| f.ty == FieldType::Datetime).collect(),
             events: self.events.iter().map(|e| (e.id.clone(), e.props.iter().map(|p| p.0.clone()).collect())).collect(),
         }
     }
@@ -157,6 +174,7 @@ impl Engine {
                 (Val::Text(s), FieldType::String) => FieldVal::Str(s.into()),
                 (Val::Bool(b), FieldType::Boolean) => FieldVal::Bool(b),
                 (Val::Text(s), FieldType::Datetime) => FieldVal::Time(time::parse_datetime(s, self.tz).ok()?),
+                (Val::Time(ms), FieldType::Datetime) => FieldVal::Time(ms),
                 (Val::Text(s), FieldType::Enum) => {
                     FieldVal::Enum(self.enums.get(slot)?.iter().position(|v| **v == *s)? as u16)
                 }
@@ -216,14 +234,12 @@ impl Engine {
     }
 }
 
-/// A batch of encoded records: each record's bytes, in order (see the module docs). `None` when
-/// the framing itself is broken, which only a bug in the encoder could cause.
-pub fn batch_records(bytes: &[u8]) -> Option<Vec<&[u8]>> {
-    let mut r = Bytes { s: bytes, i: 0 };
-    let mut out = Vec::new();
-    while r.i < bytes.len() {
-        let n = r.u32()? as usize;
-        out.push(r.take(n)?);
-    }
-    Some(out)
+/// The next record of a batch (see the module docs) from `*pos`, which moves past it; `None`
+/// when the framing is broken there (only a bug in the encoder could cause it).
+pub fn next_record<'a>(bytes: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
+    let mut r = Bytes { s: bytes, i: *pos };
+    let n = r.u32()? as usize;
+    let record = r.take(n)?;
+    *pos = r.i;
+    Some(record)
 }

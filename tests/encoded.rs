@@ -51,6 +51,19 @@ impl Writer<'_> {
         }
     }
 
+    /// A datetime: as TIME when it is in the common form (as the JS encoder does), else as a value.
+    fn time(&mut self, v: Option<&Value>) {
+        if let Some(Value::String(s)) = v
+            && (s.len() == 20 || s.len() == 25)
+            && let Ok(ms) = time::parse_datetime(s, time::TimeZone::SHANGHAI)
+        {
+            self.out.push(encoded::TIME);
+            self.out.extend((ms as f64).to_le_bytes());
+            return;
+        }
+        self.value(v);
+    }
+
     fn list(&mut self, v: Option<&Value>, each: fn(&mut Self, &Value)) {
         match v {
             None | Some(Value::Null) => self.out.push(encoded::ABSENT),
@@ -68,8 +81,8 @@ impl Writer<'_> {
     fn record(&mut self, c: &Value) {
         let Value::Object(o) = c else { return self.out.push(encoded::OTHER) };
         self.value(o.get("id"));
-        for f in &self.plan.fields {
-            self.value(o.get(f));
+        for (f, datetime) in self.plan.fields.iter().zip(&self.plan.datetime) {
+            if *datetime { self.time(o.get(f)) } else { self.value(o.get(f)) }
         }
         self.list(o.get("events"), |w, e| match (e, e.get("type")) {
             (Value::Object(e), Some(Value::String(ty))) => {
@@ -78,7 +91,7 @@ impl Writer<'_> {
                     Some(i) => {
                         w.out.push(encoded::ITEM);
                         w.out.extend((i as u16).to_le_bytes());
-                        w.value(e.get("at"));
+                        w.time(e.get("at"));
                         for p in &w.plan.events[i].1 {
                             w.value(e.get(p));
                         }
@@ -90,9 +103,10 @@ impl Writer<'_> {
         self.list(o.get("contacts"), |w, c| match c {
             Value::Object(c) => {
                 w.out.push(encoded::ITEM);
-                for k in ["channel", "outcome", "at", "action"] {
-                    w.value(c.get(k));
-                }
+                w.value(c.get("channel"));
+                w.value(c.get("outcome"));
+                w.time(c.get("at"));
+                w.value(c.get("action"));
             }
             _ => w.out.push(encoded::OTHER),
         });
@@ -187,7 +201,15 @@ fn no_bytes_make_the_encoded_reader_panic() {
         batch.extend((b.len() as u32).to_le_bytes());
         batch.extend(b);
     }
-    assert_eq!(encoded::batch_records(&batch).map(|r| r.len()), Some(3));
-    assert!(encoded::batch_records(&batch[..batch.len() - 1]).is_none());
-    assert!(encoded::batch_records(&[0xff, 0xff, 0xff, 0xff, 1]).is_none());
+    let mut pos = 0;
+    for _ in 0..3 {
+        assert!(encoded::next_record(&batch, &mut pos).is_some());
+    }
+    assert_eq!(pos, batch.len());
+    assert!(encoded::next_record(&batch, &mut pos).is_none());
+    let mut pos = 0;
+    let cut = &batch[..batch.len() - 1];
+    let read = (0..3).filter(|_| encoded::next_record(cut, &mut pos).is_some()).count();
+    assert_eq!(read, 2);
+    assert!(encoded::next_record(&[0xff, 0xff, 0xff, 0xff, 1], &mut 0).is_none());
 }

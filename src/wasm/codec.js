@@ -16,6 +16,7 @@ const NUM = 3;
 const TEXT = 4;
 const LIST = 5;
 const OTHER = 6;
+const TIME = 7;
 const SKIP = 0;
 const ITEM = 1;
 
@@ -39,9 +40,67 @@ function wellFormed(s, k) {
   return true;
 }
 
+/** The digits `s[at..at + n]` as a number; NaN when one is not a digit (or missing). */
+function digits(s, at, n) {
+  let v = 0;
+  for (let k = at; k < at + n; k++) {
+    const d = s.charCodeAt(k) - 48;
+    if (!(d >= 0 && d <= 9)) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** `days_from_civil` of src/time.rs (Howard Hinnant's), for years 0000–9999. */
+function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+function daysInMonth(y, m) {
+  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/**
+ * `parse_common` of src/time.rs: the form nearly every datetime has, `YYYY-MM-DDTHH:MM:SS` then
+ * `Z` or `±HH:MM`, every part in range → epoch milliseconds, exactly as wasm reads it; NaN for
+ * anything else (which then crosses as text, for wasm to read or explain).
+ */
+export function commonTime(s) {
+  let offset;
+  const zone = s.charCodeAt(19);
+  if (zone === 90 /* Z */ && s.length === 20) {
+    offset = 0;
+  } else if ((zone === 43 || zone === 45) /* + - */ && s.charCodeAt(22) === 58 && s.length === 25) {
+    const h = digits(s, 20, 2);
+    const m = digits(s, 23, 2);
+    if (!(h <= 18 && m <= 59 && h * 60 + m <= 18 * 60)) return NaN;
+    offset = zone === 45 ? -(h * 60 + m) : h * 60 + m;
+  } else {
+    return NaN;
+  }
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+    return NaN;
+  }
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
+  if (!(hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  return daysFromCivil(year, month, day) * 86400000 + (hour * 3600 + minute * 60 + second) * 1000 - offset * 60000;
+}
+
 export class Codec {
   /**
-   * `plan`: `{ fields, events: [[type, [property, ...]], ...] }`; `tables`: the id tables of
+   * `plan`: `{ fields, datetime: [whether each field is a datetime], events: [[type, [property,
+   * ...]], ...] }`; `tables`: the id tables of
    * decisions; `memory`: the wasm instance's memory, where bytes and outlines are exchanged.
    */
   constructor(plan, tables, memory) {
@@ -49,11 +108,13 @@ export class Codec {
     this.wasmBytes = new Uint8Array(0);
     this.wasmNumbers = new Float64Array(0);
     this.fields = plan.fields;
+    this.datetime = plan.datetime;
     this.events = new Map(plan.events.map(([type, props], index) => [type, { index, props }]));
     this.tables = tables;
     this.bytes = new Uint8Array(1 << 12);
     this.view = new DataView(this.bytes.buffer);
     this.n = 0;
+    this.busy = false;
     this.lastId = '';
   }
 
@@ -62,10 +123,24 @@ export class Codec {
    * them once wasm has made room); returns their length. Throws what a getter of the client throws.
    */
   encode(client, ptr, cap) {
-    this.n = 0;
-    this.record(client);
+    this.enter();
+    try {
+      this.n = 0;
+      this.record(client);
+    } finally {
+      this.busy = false;
+    }
     if (this.n <= cap) this.copy(ptr);
     return this.n;
+  }
+
+  /**
+   * A getter of a client that calls the engine again would write over the bytes being made:
+   * that inner call is refused here, and its record takes the JSON route.
+   */
+  enter() {
+    if (this.busy) throw new Error('the engine was called again while it read a client');
+    this.busy = true;
   }
 
   /** The bytes of the last `encode` to wasm memory at `ptr`. */
@@ -74,22 +149,31 @@ export class Codec {
     this.wasmBytes.set(this.bytes.subarray(0, this.n), ptr);
   }
 
-  /** `list[start..end]` → the records, each preceded by its length; a record whose reading throws is OTHER. */
-  encodeMany(list, start, end) {
-    this.n = 0;
-    for (let k = start; k < end; k++) {
-      this.reserve(4);
-      const at = this.n;
-      this.n += 4;
-      try {
-        this.record(list[k]);
-      } catch {
-        this.n = at + 4;
-        this.u8(OTHER);
+  /**
+   * `list[start..end]` → the records, each preceded by its length (a record whose reading throws
+   * is OTHER), copied to wasm memory as by `encode`; returns their length.
+   */
+  encodeMany(list, start, end, ptr, cap) {
+    this.enter();
+    try {
+      this.n = 0;
+      for (let k = start; k < end; k++) {
+        this.reserve(4);
+        const at = this.n;
+        this.n += 4;
+        try {
+          this.record(list[k]);
+        } catch {
+          this.n = at + 4;
+          this.u8(OTHER);
+        }
+        this.view.setUint32(at, this.n - at - 4, true);
       }
-      this.view.setUint32(at, this.n - at - 4, true);
+    } finally {
+      this.busy = false;
     }
-    return this.bytes.subarray(0, this.n);
+    if (this.n <= cap) this.copy(ptr);
+    return this.n;
   }
 
   reserve(extra) {
@@ -116,7 +200,12 @@ export class Codec {
     this.lastId = id;
     this.value(id);
     const fields = this.fields;
-    for (let k = 0; k < fields.length; k++) this.value(c[fields[k]]);
+    const datetime = this.datetime;
+    for (let k = 0; k < fields.length; k++) {
+      const x = c[fields[k]];
+      if (datetime[k]) this.time(x);
+      else this.value(x);
+    }
     this.list(c.events, this.event);
     this.list(c.contacts, this.contact);
   }
@@ -149,7 +238,7 @@ export class Codec {
     this.bytes[this.n] = ITEM;
     this.view.setUint16(this.n + 1, def.index, true);
     this.n += 3;
-    this.value(e.at);
+    this.time(e.at);
     const props = def.props;
     for (let k = 0; k < props.length; k++) this.value(e[props[k]]);
   }
@@ -162,7 +251,7 @@ export class Codec {
     this.u8(ITEM);
     this.value(c.channel);
     this.value(c.outcome);
-    this.value(c.at);
+    this.time(c.at);
     this.value(c.action);
   }
 
@@ -181,6 +270,21 @@ export class Codec {
     } else {
       this.scalar(x);
     }
+  }
+
+  /** A datetime: in the common form as TIME (epoch ms), else as any value. */
+  time(x) {
+    if (typeof x === 'string') {
+      const ms = commonTime(x);
+      if (ms === ms) {
+        this.reserve(9);
+        this.bytes[this.n] = TIME;
+        this.view.setFloat64(this.n + 1, ms, true);
+        this.n += 9;
+        return;
+      }
+    }
+    this.value(x);
   }
 
   scalar(x) {

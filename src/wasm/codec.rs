@@ -26,13 +26,20 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn copy(this: &Js, ptr: *mut u8);
     #[wasm_bindgen(method, catch, js_name = encodeMany)]
-    fn encode_many(this: &Js, list: &js_sys::Array, start: u32, end: u32) -> Result<js_sys::Uint8Array, JsValue>;
+    fn encode_many(
+        this: &Js,
+        list: &js_sys::Array,
+        start: u32,
+        end: u32,
+        ptr: *mut u8,
+        cap: usize,
+    ) -> Result<usize, JsValue>;
     #[wasm_bindgen(method)]
     fn decision(this: &Js, now: &JsValue, ptr: *const f64, len: usize) -> JsValue;
 }
 
-/// Records encoded per call of `encodeMany` in a batch: bounds the encoder's buffer (~1 KB each).
-const CHUNK: u32 = 4096;
+/// Records encoded per call of `encodeMany` in a batch: bounds the buffers (under 1 KB a record).
+const CHUNK: u32 = 1024;
 
 pub(super) struct Codec {
     js: Js,
@@ -66,38 +73,36 @@ impl Codec {
 
     /// One client object through the encoder; `None` when it needs the JSON route.
     pub(super) fn read(&self, core: &Core, client: &JsValue) -> Option<Record> {
-        let mut bytes = self.bytes.borrow_mut();
+        // Busy when a getter of the client being read calls the engine again: the JSON route.
+        let mut bytes = self.bytes.try_borrow_mut().ok()?;
         let n = self.js.encode(client, bytes.as_mut_ptr(), bytes.len()).ok()?;
+        self.fetch(&mut bytes, n);
+        core.read_client_encoded(&bytes[..n])
+    }
+
+    /// Makes sure the `n` bytes the encoder wrote last are in `bytes`: it copies them itself
+    /// when they fit.
+    fn fetch(&self, bytes: &mut Vec<u8>, n: usize) {
         if n > bytes.len() {
             bytes.resize(n.next_power_of_two(), 0);
             self.js.copy(bytes.as_mut_ptr());
         }
-        core.read_client_encoded(&bytes[..n])
     }
 
     /// The records of a list of client objects, numbered from 1; a record the encoder cannot
     /// take is read through JSON, so a bad one is reported with its number and the rest are read.
-    pub(super) fn read_many<'a>(
-        &'a self,
-        core: &'a Core,
-        list: &'a js_sys::Array,
-    ) -> impl Iterator<Item = (usize, Result<Record, RecordError>)> + 'a {
-        let len = list.length();
-        (0..len.div_ceil(CHUNK)).flat_map(move |c| {
-            let (start, end) = (c * CHUNK, len.min((c + 1) * CHUNK));
-            let bytes = self.js.encode_many(list, start, end).ok().map(|b| b.to_vec());
-            let framed = bytes.as_deref().and_then(crate::encoded::batch_records);
-            let records: Vec<Option<Record>> = match framed {
-                Some(items) if items.len() == (end - start) as usize => {
-                    items.into_iter().map(|b| core.read_client_encoded(b)).collect()
-                }
-                _ => vec![None; (end - start) as usize],
-            };
-            records.into_iter().zip(start..end).map(move |(r, k)| {
-                let record = r.map_or_else(|| read_json(core, &list.get(k)), Ok);
-                (k as usize + 1, record)
-            })
-        })
+    pub(super) fn read_many<'a>(&'a self, core: &'a Core, list: &'a js_sys::Array) -> Many<'a> {
+        Many {
+            codec: self,
+            core,
+            list,
+            len: list.length(),
+            next: 0,
+            end: 0,
+            pos: 0,
+            filled: 0,
+            bytes: self.bytes.try_borrow_mut().ok(),
+        }
     }
 
     /// The decision object of an outline, for a client read by [`Codec::read`] last; `None` when the
@@ -143,6 +148,59 @@ impl Codec {
                 text
             }
         }
+    }
+}
+
+/// The records of a list of client objects (see [`Codec::read_many`]), encoded a chunk at a time.
+pub(super) struct Many<'a> {
+    codec: &'a Codec,
+    core: &'a Core,
+    list: &'a js_sys::Array,
+    len: u32,
+    /// The next record, and the end of the encoded chunk it is in.
+    next: u32,
+    end: u32,
+    /// Where the next record's bytes start in `bytes`, and where the chunk's end.
+    pos: usize,
+    filled: usize,
+    /// `None` when a getter of a client being read calls the engine again: the JSON route.
+    bytes: Option<std::cell::RefMut<'a, Vec<u8>>>,
+}
+
+impl Iterator for Many<'_> {
+    type Item = (usize, Result<Record, RecordError>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.next == self.len {
+            return None;
+        }
+        if self.next == self.end {
+            self.end = self.len.min(self.next + CHUNK);
+            (self.pos, self.filled) = (0, 0);
+            if let Some(bytes) = self.bytes.as_mut() {
+                let cap = bytes.len();
+                // Should the encoder itself fail, every record of the chunk takes the JSON route.
+                if let Ok(n) = self.codec.js.encode_many(self.list, self.next, self.end, bytes.as_mut_ptr(), cap) {
+                    self.codec.fetch(bytes, n);
+                    self.filled = n;
+                }
+            }
+        }
+        let k = self.next;
+        self.next += 1;
+        let encoded = match &self.bytes {
+            Some(bytes) => crate::encoded::next_record(&bytes[..self.filled], &mut self.pos),
+            None => None,
+        };
+        if encoded.is_none() {
+            // Broken framing: the rest of the chunk takes the JSON route too.
+            self.filled = 0;
+        }
+        let record = match encoded.and_then(|b| self.core.read_client_encoded(b)) {
+            Some(r) => Ok(r),
+            None => read_json(self.core, &self.list.get(k)),
+        };
+        Some((k as usize + 1, record))
     }
 }
 
