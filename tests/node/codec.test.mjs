@@ -226,3 +226,22 @@ test('datetimes the encoder reads in JS are read exactly as wasm reads them', as
   }
   assert.ok(taken > 300, `${taken} of ${strings.length} read in JS`);
 });
+
+test('a getter that calls the engine while the client is read: both decisions are right', () => {
+  const inner = population[11];
+  let innerDecision = null;
+  const c = structuredClone(population[12]);
+  const aum = c.aum;
+  Object.defineProperty(c, 'aum', {
+    enumerable: true,
+    get() {
+      innerDecision = engine.decide(inner, { now, explain: false });
+      engine.decideBatch([inner, inner], { now });
+      return aum;
+    },
+  });
+  assert.deepStrictEqual(engine.decide(c, { now, explain: false }), jsonRoute(population[12]));
+  assert.deepStrictEqual(innerDecision, jsonRoute(inner));
+  const batch = plain(engine.decideBatch([population[0], c, population[1]], { now }));
+  assert.deepStrictEqual(batch, plain(engine.decideBatch(ndjson([population[0], population[12], population[1]]), { now })));
+});
