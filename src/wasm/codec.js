@@ -340,6 +340,30 @@ export class Codec {
   }
 
   /**
+   * A single decision's options → `[now, flags]` at byte `ptr` of wasm memory: `now` in epoch ms,
+   * or NaN when wasm must read it (text not in the common form, or no time at all: then the value
+   * is returned, for wasm to read or explain); flags 1 `trace`, 2 `explain: false`, 4 `event` is text.
+   */
+  options(o, ptr) {
+    let now;
+    let flags = 0;
+    if (typeof o === 'object' && o !== null) {
+      now = o.now;
+      if (o.trace) flags |= 1;
+      if (o.explain === false) flags |= 2;
+      if (typeof o.event === 'string') flags |= 4;
+    }
+    let ms = NaN;
+    if (typeof now === 'string') ms = commonTime(now);
+    else if (typeof now === 'number' && Math.abs(now) <= Number.MAX_SAFE_INTEGER) ms = Math.trunc(now);
+    else if (now instanceof Date && Number.isFinite(now.getTime())) ms = now.getTime();
+    if (this.wasmNumbers.buffer !== this.memory.buffer) this.wasmNumbers = new Float64Array(this.memory.buffer);
+    this.wasmNumbers[ptr / 8] = ms;
+    this.wasmNumbers[ptr / 8 + 1] = flags;
+    return ms === ms ? undefined : now;
+  }
+
+  /**
    * The decision of the client encoded last, from its outline (`len` numbers at byte `ptr` of
    * wasm memory, laid out by `Codec::decision` in src/wasm/codec.rs) and `now` (the decision
    * instant as text).

@@ -36,10 +36,24 @@ extern "C" {
     ) -> Result<usize, JsValue>;
     #[wasm_bindgen(method)]
     fn decision(this: &Js, now: &JsValue, ptr: *const f64, len: usize) -> JsValue;
+    #[wasm_bindgen(method)]
+    fn options(this: &Js, options: &JsValue, ptr: *mut f64) -> JsValue;
 }
 
 /// Records encoded per call of `encodeMany` in a batch: bounds the buffers (under 1 KB a record).
 const CHUNK: u32 = 1024;
+
+/// A single decision's options, as `codec.js` reads them.
+pub(super) struct Options {
+    /// `now` in epoch ms, when JS could read it; else `raw_now` is the value, for
+    /// [`super::parse_now`] to read or explain.
+    pub now: Option<i64>,
+    pub raw_now: JsValue,
+    /// `event` is text (read it with `Reflect.get`: rare, so not worth a string each call).
+    pub event: bool,
+    pub trace: bool,
+    pub explain: bool,
+}
 
 pub(super) struct Codec {
     js: Js,
@@ -102,6 +116,23 @@ impl Codec {
             pos: 0,
             filled: 0,
             bytes: self.bytes.try_borrow_mut().ok(),
+        }
+    }
+
+    /// The options of a single decision, in one call into JS rather than a `Reflect.get` (and a
+    /// key string) each.
+    pub(super) fn options(&self, options: &JsValue) -> Options {
+        let mut out = self.outline.borrow_mut();
+        let len = out.len().max(2);
+        out.resize(len, 0.0);
+        let raw_now = self.js.options(options, out.as_mut_ptr());
+        let (ms, flags) = (out[0], out[1] as u32);
+        Options {
+            now: (!ms.is_nan()).then_some(ms as i64),
+            raw_now,
+            event: flags & 4 != 0,
+            trace: flags & 1 != 0,
+            explain: flags & 2 == 0,
         }
     }
 

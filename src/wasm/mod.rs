@@ -123,10 +123,14 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "Client")] client: &JsValue,
         #[wasm_bindgen(unchecked_param_type = "DecideOptions")] options: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        let now = parse_now(&get(options, "now"), self.core.time_zone())?;
-        let ctx = Context { now, event: get(options, "event").as_string(), trace: get(options, "trace").is_truthy() };
-        let explain = get(options, "explain").as_bool() != Some(false);
         let codec = self.codec();
+        let o = codec.options(options);
+        let now = match o.now {
+            Some(ms) => ms,
+            None => parse_now(&o.raw_now, self.core.time_zone())?,
+        };
+        let event = if o.event { get(options, "event").as_string() } else { None };
+        let (ctx, explain) = (Context { now, event, trace: o.trace }, o.explain);
         let Some(record) = codec.read(&self.core, client) else {
             // The JSON route: exactly what the full reader says, and a decision through JSON.
             let record = self.read_json(client)?;

@@ -245,3 +245,22 @@ test('a getter that calls the engine while the client is read: both decisions ar
   const batch = plain(engine.decideBatch([population[0], c, population[1]], { now }));
   assert.deepStrictEqual(batch, plain(engine.decideBatch(ndjson([population[0], population[12], population[1]]), { now })));
 });
+
+test('options read in JS: every form of now, and the flags, as wasm reads them', () => {
+  const c = population[3];
+  const ms = Date.parse(now);
+  const same = (options, reference) => assert.deepStrictEqual(engine.decide(c, options), engine.decide(c, reference), JSON.stringify(options));
+  same({ now: ms + 0.9, explain: false }, { now: new Date(ms), explain: false });
+  same({ now: -0, explain: false }, { now: '1970-01-01T00:00:00Z', explain: false });
+  same({ now: '2026-11-25T10:00:00', explain: false }, { now, explain: false }); // the rule set's time zone (+08:00)
+  same({ now: '2026-11-25T02:00:00.000Z', explain: false }, { now, explain: false });
+  same({ now: 1e300, explain: false }, { now: 2 ** 63, explain: false }); // beyond ±2^53: read in wasm (saturates)
+  same({ now, explain: 'false' }, { now }); // only `false` leaves the words out
+  same({ now, trace: 1, explain: false }, { now, trace: true, explain: false });
+  same({ now, event: 42, explain: false }, { now, explain: false }); // an event that is not text is none
+  for (const bad of [{ now: NaN }, { now: new Date(NaN) }, { now: '2026-13-01' }, {}, null, undefined, () => ({ now })]) {
+    const e = thrown(() => engine.decide(c, bad));
+    assert.equal(e?.code, 'INVALID_OPTIONS', String(bad));
+    assert.equal(e.path, 'now');
+  }
+});
