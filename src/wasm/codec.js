@@ -40,15 +40,9 @@ function wellFormed(s, k) {
   return true;
 }
 
-/** The digits `s[at..at + n]` as a number; NaN when one is not a digit (or missing). */
-function digits(s, at, n) {
-  let v = 0;
-  for (let k = at; k < at + n; k++) {
-    const d = s.charCodeAt(k) - 48;
-    if (!(d >= 0 && d <= 9)) return NaN;
-    v = v * 10 + d;
-  }
-  return v;
+/** The digit at `s[k]` (0–9), or a number above 9 when it is not one (or missing). */
+function digit(s, k) {
+  return (s.charCodeAt(k) - 48) >>> 0;
 }
 
 /** `days_from_civil` of src/time.rs (Howard Hinnant's), for years 0000–9999. */
@@ -71,30 +65,35 @@ function daysInMonth(y, m) {
  * anything else (which then crosses as text, for wasm to read or explain).
  */
 export function commonTime(s) {
-  let offset;
+  let offset = 0;
+  const len = s.length;
   const zone = s.charCodeAt(19);
-  if (zone === 90 /* Z */ && s.length === 20) {
+  if (zone === 90 /* Z */ && len === 20) {
     offset = 0;
-  } else if ((zone === 43 || zone === 45) /* + - */ && s.charCodeAt(22) === 58 && s.length === 25) {
-    const h = digits(s, 20, 2);
-    const m = digits(s, 23, 2);
-    if (!(h <= 18 && m <= 59 && h * 60 + m <= 18 * 60)) return NaN;
-    offset = zone === 45 ? -(h * 60 + m) : h * 60 + m;
+  } else if ((zone === 43 || zone === 45) /* + - */ && len === 25 && s.charCodeAt(22) === 58) {
+    const h0 = digit(s, 20), h1 = digit(s, 21), m0 = digit(s, 23), m1 = digit(s, 24);
+    if (h0 > 9 || h1 > 9 || m0 > 5 || m1 > 9) return NaN;
+    const minutes = (h0 * 10 + h1) * 60 + m0 * 10 + m1;
+    if (minutes > 18 * 60) return NaN;
+    offset = zone === 45 ? -minutes : minutes;
   } else {
     return NaN;
   }
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
     return NaN;
   }
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
-  if (!(hour <= 23 && minute <= 59 && second <= 59)) return NaN;
-  return daysFromCivil(year, month, day) * 86400000 + (hour * 3600 + minute * 60 + second) * 1000 - offset * 60000;
+  const y0 = digit(s, 0), y1 = digit(s, 1), y2 = digit(s, 2), y3 = digit(s, 3);
+  const mo0 = digit(s, 5), mo1 = digit(s, 6), d0 = digit(s, 8), d1 = digit(s, 9);
+  const h0 = digit(s, 11), h1 = digit(s, 12), mi0 = digit(s, 14), mi1 = digit(s, 15), s0 = digit(s, 17), s1 = digit(s, 18);
+  if ((y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | mi0 | mi1 | s0 | s1) > 15) return NaN; // a non-digit
+  if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || mo1 > 9 || d1 > 9 || h1 > 9 || mi0 > 5 || mi1 > 9 || s0 > 5 || s1 > 9) return NaN;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23) return NaN;
+  const seconds = hour * 3600 + (mi0 * 10 + mi1) * 60 + s0 * 10 + s1;
+  return daysFromCivil(year, month, day) * 86400000 + seconds * 1000 - offset * 60000;
 }
 
 export class Codec {
@@ -206,22 +205,27 @@ export class Codec {
       if (datetime[k]) this.time(x);
       else this.value(x);
     }
-    this.list(c.events, this.event);
-    this.list(c.contacts, this.contact);
+    const events = c.events;
+    if (this.list(events)) for (let k = 0; k < events.length; k++) this.event(events[k]);
+    const contacts = c.contacts;
+    if (this.list(contacts)) for (let k = 0; k < contacts.length; k++) this.contact(contacts[k]);
   }
 
-  list(items, each) {
+  /** The head of a list of items: whether its items follow. */
+  list(items) {
     if (items === undefined || items === null) {
       this.u8(ABSENT);
-    } else if (!Array.isArray(items)) {
-      this.u8(OTHER);
-    } else {
-      this.reserve(5);
-      this.bytes[this.n] = LIST;
-      this.view.setUint32(this.n + 1, items.length, true);
-      this.n += 5;
-      for (let k = 0; k < items.length; k++) each.call(this, items[k]);
+      return false;
     }
+    if (!Array.isArray(items)) {
+      this.u8(OTHER);
+      return false;
+    }
+    this.reserve(5);
+    this.bytes[this.n] = LIST;
+    this.view.setUint32(this.n + 1, items.length, true);
+    this.n += 5;
+    return true;
   }
 
   event(e) {
