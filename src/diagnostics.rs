@@ -72,12 +72,19 @@ pub fn join(path: &str, token: impl fmt::Display) -> String {
 }
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo
-/// (`aum_cny` → `aum`). Used for "did you mean" suggestions.
+/// (`aum_cny` → `aum`). Used for "did you mean" suggestions. Letters compare without ASCII case.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word_l = word.to_lowercase();
+    closest_in(word, &mut candidates.into_iter())
+}
+
+/// [`closest`] over a `dyn` iterator: one copy of the search for every kind of candidate list.
+fn closest_in<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Option<&'a str> {
+    // ASCII case only: ids are ASCII in practice, and full Unicode lowercasing would put its
+    // conversion tables (about 15 KB) into the `.wasm` for a hint.
+    let word_l = word.to_ascii_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for cand in candidates {
-        let cand_l = cand.to_lowercase();
+        let cand_l = cand.to_ascii_lowercase();
         let mut d = edit_distance(&word_l, &cand_l);
         // A candidate that is a prefix/suffix of the word (or vice versa) is a strong hint:
         // `aum_cny` vs `aum`, `risk` vs `risk_class`.
@@ -154,5 +161,6 @@ mod tests {
         assert_eq!(closest("zzzzzz", fields), None);
         assert_eq!(closest("naem", ["name", "id"]), Some("name"));
         assert_eq!(closest("adn", ["and", "or"]), Some("and"));
+        assert_eq!(closest("AUM", fields), Some("aum"));
     }
 }

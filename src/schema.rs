@@ -117,6 +117,31 @@ pub enum FieldType {
     List,
 }
 
+impl FieldType {
+    pub const ALL: [FieldType; 7] = [
+        FieldType::Number,
+        FieldType::Integer,
+        FieldType::String,
+        FieldType::Boolean,
+        FieldType::Datetime,
+        FieldType::Enum,
+        FieldType::List,
+    ];
+
+    /// The name in a rule document (`"number"`, `"datetime"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::Number => "number",
+            FieldType::Integer => "integer",
+            FieldType::String => "string",
+            FieldType::Boolean => "boolean",
+            FieldType::Datetime => "datetime",
+            FieldType::Enum => "enum",
+            FieldType::List => "list",
+        }
+    }
+}
+
 /// A declared event type and the properties rules may read from it.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

@@ -315,7 +315,7 @@ impl Validator {
             Some(f) => self.diags.push(Diagnostic::error(
                 "type-mismatch",
                 path,
-                format!("field `{id}` is {:?}, but {:?} is needed here", f.ty, want).to_lowercase(),
+                format!("field `{id}` is {}, but {} is needed here", f.ty.as_str(), want.as_str()),
             )),
             None => {
                 let names: Vec<&str> = syms.fields.iter().map(|f| f.name.as_str()).collect();
