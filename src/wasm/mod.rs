@@ -10,6 +10,8 @@ use crate::time;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+// The what-if simulation: in the second module only (`clientseg/simulation`, see Cargo.toml).
+#[cfg(feature = "simulation")]
 mod sim;
 
 // The interfaces the signatures below name (RuleSet, Client, Decision, ...), generated from the
@@ -260,6 +262,17 @@ pub fn generate_population_ndjson(
     #[wasm_bindgen(unchecked_optional_param_type = "Instant | null")] now: &JsValue,
 ) -> Result<Vec<u8>, JsValue> {
     Ok(crate::synth::generate_ndjson(&population_spec(size as usize, seed, now)?).into_bytes())
+}
+
+/// Synthetic client `index` of the seeded population (for inspecting one client): the same
+/// object as `generatePopulation(size, seed, now)[index]`.
+#[wasm_bindgen(js_name = syntheticClient, unchecked_return_type = "Client")]
+pub fn synthetic_client(
+    index: u32,
+    #[wasm_bindgen(js_name = seed)] seed_value: f64,
+    #[wasm_bindgen(unchecked_optional_param_type = "Instant | null")] now: &JsValue,
+) -> Result<JsValue, JsValue> {
+    to_js(&crate::synth::client(&population_spec(0, seed_value, now)?, index as usize))
 }
 
 /// The synthetic population's spec from JS arguments: `seed` a non-negative integer (exact in a

@@ -1,5 +1,6 @@
 // The package's JavaScript API in Node: import and require, thrown errors with codes, the
-// privacy manifest, plain JsonLogic, the seeded population.
+// privacy manifest, plain JsonLogic, the seeded population; the what-if simulation from the
+// package's second module (`clientseg/simulation`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -7,20 +8,44 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import * as esm from '../../pkg/node/index.mjs';
+import * as sim from '../../pkg/node/simulation.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const rules = JSON.parse(readFileSync(join(root, 'rules', 'internet-branch.json'), 'utf8'));
 const require = createRequire(import.meta.url);
 const now = '2026-11-25T10:00:00+08:00';
 
-test('import and require expose the same API', () => {
+const CORE_API = ['Engine', 'validateRules', 'applyLogic', 'generatePopulation', 'generatePopulationNdjson', 'syntheticClient', 'version', 'schemaVersion'];
+
+test('import and require expose the same API; the simulation module adds Simulation', () => {
   const cjs = require('../../pkg/node/clientseg.js');
-  for (const name of ['Engine', 'Simulation', 'validateRules', 'applyLogic', 'generatePopulation', 'generatePopulationNdjson', 'syntheticClient', 'version', 'schemaVersion']) {
+  for (const name of CORE_API) {
     assert.equal(typeof esm[name], 'function', name);
     assert.equal(cjs[name], esm[name], name);
   }
+  // The core module, the one apps load, does not carry the simulation.
+  assert.equal(esm.Simulation, undefined);
+  assert.equal(cjs.Simulation, undefined);
+  const simCjs = require('../../pkg/node/clientseg_simulation.js');
+  for (const name of [...CORE_API, 'Simulation']) {
+    assert.equal(typeof sim[name], 'function', name);
+    assert.equal(simCjs[name], sim[name], name);
+  }
   assert.equal(esm.schemaVersion(), 1);
   assert.match(esm.version(), /^\d+\.\d+\.\d+/);
+  assert.equal(sim.version(), esm.version());
+});
+
+test('the core and the simulation module decide alike', () => {
+  const core = esm.Engine.compile(rules);
+  const full = sim.Engine.compile(rules);
+  assert.deepEqual(full.info(), core.info());
+  for (const client of esm.generatePopulation(100, 3, now)) {
+    assert.deepEqual(full.decide(client, { now, trace: true }), core.decide(client, { now, trace: true }));
+  }
+  const bytes = esm.generatePopulationNdjson(300, 4, now);
+  assert.deepEqual(sim.generatePopulationNdjson(300, 4, now), bytes);
+  assert.deepEqual(full.decideBatch(bytes, { now }), core.decideBatch(bytes, { now }));
 });
 
 test('decide returns the decision with reasons and an explanation', () => {
@@ -167,10 +192,10 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
   const pop = esm.generatePopulation(400, 9, now);
   pop[17] = { id: 'bad', aum: 'lots' };
   const bytes = new TextEncoder().encode(pop.map((c) => JSON.stringify(c)).join('\n'));
-  const one = new esm.Simulation(rules, draft, { now, assumptions });
+  const one = new sim.Simulation(rules, draft, { now, assumptions });
   one.addNdjson(bytes);
   assert.deepEqual(one.finish(), { clients: 399, rejected: 1 });
-  const chunked = new esm.Simulation(JSON.stringify(rules), draft, { now, assumptions: JSON.stringify(assumptions) });
+  const chunked = new sim.Simulation(JSON.stringify(rules), draft, { now, assumptions: JSON.stringify(assumptions) });
   for (let at = 0; at < bytes.length; at += 7_777) chunked.addNdjson(bytes.subarray(at, at + 7_777));
   chunked.finish();
   const report = one.report();
@@ -180,7 +205,7 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
   assert.ok(report.published.actionsByChannel.sms > 0);
   assert.equal(report.transitions.counts.flat().reduce((a, b) => a + b, 0), 399);
 
-  const synthetic = new esm.Simulation(rules, rules, { now, assumptions });
+  const synthetic = new sim.Simulation(rules, rules, { now, assumptions });
   synthetic.addSynthetic(0, 150, 9);
   assert.deepEqual(synthetic.addSynthetic(150, 250, 9), { clients: 400, rejected: 0 });
   assert.equal(JSON.stringify(esm.syntheticClient(17, 9, now)), JSON.stringify(esm.generatePopulation(400, 9, now)[17]));
@@ -189,8 +214,8 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
   // Split between workers: each part's counts, merged in order, give the one-shot report;
   // the bad line keeps its number in the whole file.
   const cut = bytes.indexOf(10, bytes.length >> 1) + 1;
-  const head = new esm.Simulation(rules, draft, { now, assumptions });
-  const tail = new esm.Simulation(rules, draft, { now, assumptions });
+  const head = new sim.Simulation(rules, draft, { now, assumptions });
+  const tail = new sim.Simulation(rules, draft, { now, assumptions });
   head.addNdjson(bytes.subarray(0, cut));
   tail.addNdjson(bytes.subarray(cut));
   const counts = tail.partial();
@@ -203,11 +228,11 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
 
   const broken = structuredClone(rules);
   broken.layers[0].when = { var: 'no_such_field' };
-  assert.throws(() => new esm.Simulation(rules, broken, { now, assumptions }),
+  assert.throws(() => new sim.Simulation(rules, broken, { now, assumptions }),
     (e) => e.code === 'INVALID_RULES' && e.side === 'draft' && e.diagnostics.length > 0);
-  assert.throws(() => new esm.Simulation(rules, rules, { now, assumptions: { ...assumptions, executionShare: 2 } }),
+  assert.throws(() => new sim.Simulation(rules, rules, { now, assumptions: { ...assumptions, executionShare: 2 } }),
     (e) => e.code === 'INVALID_ASSUMPTIONS' && e.path === '/executionShare');
-  assert.throws(() => new esm.Simulation(rules, rules, { now }), (e) => e.code === 'INVALID_OPTIONS' && e.path === 'assumptions');
+  assert.throws(() => new sim.Simulation(rules, rules, { now }), (e) => e.code === 'INVALID_OPTIONS' && e.path === 'assumptions');
   assert.throws(() => synthetic.addSynthetic(0, 1, -1), (e) => e.code === 'INVALID_OPTIONS');
 });
 
