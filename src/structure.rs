@@ -12,9 +12,9 @@
 //! `oneOf` branch it picks the branch the author most plausibly meant and reports only its errors.
 
 use crate::diagnostics::{Diagnostic, closest, join};
+use crate::engine::FnvMap;
 use serde_json::{Map, Number, Value};
 use std::cmp::{Ordering, Reverse};
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// Upper bound on nested checks (document levels plus schema steps). serde_json stops parsing at
@@ -32,7 +32,7 @@ const PREVIEW_CHARS: usize = 40;
 /// Checks `doc` against `schema` (a JSON Schema as schemars 1.x emits it) and returns every
 /// structural problem, in document order.
 pub fn check(schema: &Value, doc: &Value) -> Vec<Diagnostic> {
-    let mut walker = Walker { root: schema, memo: HashMap::new(), type_cache: HashMap::new() };
+    let mut walker = Walker { root: schema, memo: FnvMap::default(), type_cache: FnvMap::default() };
     let mut out = Vec::new();
     walker.node(schema, doc, &Path::Root, Level::default(), &mut out);
     in_document_order(doc, out)
@@ -102,8 +102,8 @@ struct Walker<'a> {
     root: &'a Value,
     /// Errors of (branch schema, document value) pairs already tried: nested alternatives would
     /// otherwise re-check the same subtree exponentially often.
-    memo: HashMap<(usize, usize), Rc<Vec<Diagnostic>>>,
-    type_cache: HashMap<usize, u8>,
+    memo: FnvMap<(usize, usize), Rc<Vec<Diagnostic>>>,
+    type_cache: FnvMap<usize, u8>,
 }
 
 impl<'a> Walker<'a> {
@@ -202,7 +202,7 @@ impl<'a> Walker<'a> {
             (_, rest) => (&[], rest),
         };
         let unique = s.get("uniqueItems") == Some(&Value::Bool(true));
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: FnvMap<String, usize> = FnvMap::default();
         for (i, item) in items.iter().enumerate() {
             let item_path = Path::Index(path, i);
             // Compact JSON is canonical here, as serde_json's maps keep their keys sorted.
@@ -586,7 +586,7 @@ fn number_bounds(s: &Obj, n: &Number, path: &Path, out: &mut Vec<Diagnostic>) {
     }
     let range = s.get("format").and_then(Value::as_str).and_then(int_range);
     if let (true, Some((lo, hi)), Some(v)) = (out.len() == before, range, as_int(n)) {
-        if v < lo || v > hi {
+        if v < i128::from(lo) || v > i128::from(hi) {
             let msg = format!("{n} is out of range: expected an integer from {lo} to {hi}");
             out.push(Diagnostic::error("out-of-range", path, msg));
         }
@@ -594,16 +594,21 @@ fn number_bounds(s: &Obj, n: &Number, path: &Path, out: &mut Vec<Diagnostic>) {
 }
 
 /// The value range of schemars' integer formats. `uint`/`int` are the target's `usize`/`isize`,
-/// so on wasm32 the check agrees with what serde accepts there.
-fn int_range(format: &str) -> Option<(i128, i128)> {
+/// so on wasm32 the check agrees with what serde accepts there. 128-bit formats have none: they
+/// hold every integer serde_json can parse. (Bounds in `i64`/`u64`: printing an `i128` would link
+/// its own formatting code.)
+fn int_range(format: &str) -> Option<(i64, u64)> {
     let (signed, bits) = match format {
         "int" => (true, isize::BITS),
         "uint" => (false, usize::BITS),
         _ => (!format.starts_with('u'), format.trim_start_matches('u').strip_prefix("int")?.parse().ok()?),
     };
-    matches!(bits, 8 | 16 | 32 | 64 | 128).then_some(())?;
-    let bits = bits.min(127); // 128-bit types hold every number serde_json can parse
-    Some(if signed { (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) } else { (0, (1 << bits) - 1) })
+    matches!(bits, 8 | 16 | 32 | 64).then_some(())?;
+    Some(if signed {
+        (i64::MIN >> (64 - bits), (i64::MAX >> (64 - bits)) as u64)
+    } else {
+        (0, u64::MAX >> (64 - bits))
+    })
 }
 
 /// `minLength`/`maxLength`, `minItems`/`maxItems`, `minProperties`/`maxProperties`.
@@ -636,10 +641,10 @@ fn percent_decode(s: &str) -> String {
 /// in the document, so problems read top to bottom even when several keywords reported on the
 /// same subtree (a flattened enum's `oneOf` next to the struct's own `properties`).
 fn in_document_order(doc: &Value, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut seen = HashSet::new();
+    let mut seen = FnvMap::default();
     let mut keyed: Vec<(Vec<usize>, Diagnostic)> = diags
         .into_iter()
-        .filter(|d| seen.insert((d.code, d.path.clone(), d.message.clone())))
+        .filter(|d| seen.insert((d.code, d.path.clone(), d.message.clone()), ()).is_none())
         .map(|d| (position(doc, &d.path), d))
         .collect();
     crate::sort::sort_by(&mut keyed, &|a, b| a.0.cmp(&b.0));

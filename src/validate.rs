@@ -4,10 +4,10 @@
 //! are compiled against. Conditions themselves are checked by the compile stage.
 
 use crate::diagnostics::{Diagnostic, closest, join};
+use crate::engine::FnvMap;
 use crate::logic::compile::{EventSym, FieldSym, Symbols, TagSym};
 use crate::schema::{ConsentSource, ContentKind, FieldType, RuleSet};
 use crate::time::{self, TimeZone};
-use std::collections::HashMap;
 
 /// Default product risk levels, lowest first.
 pub const DEFAULT_PRODUCT_RISKS: [&str; 5] = ["R1", "R2", "R3", "R4", "R5"];
@@ -283,7 +283,7 @@ struct Validator {
 impl Validator {
     /// Reports every id that appears more than once in a list.
     fn unique<'a>(&mut self, list: &str, ids: impl Iterator<Item = &'a str>) {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: FnvMap<&str, usize> = FnvMap::default();
         for (i, id) in ids.enumerate() {
             if let Some(first) = seen.insert(id, i) {
                 self.diags.push(Diagnostic::error(
