@@ -5,7 +5,8 @@
 //! feature `simulation`: the package's second module, `clientseg/simulation`, which only the admin
 //! page loads, so that apps load a module without it.
 
-use super::{diagnostics_error, error, get, json_text, parse_now, population_seed, rules_text, to_js};
+use super::population::population_seed;
+use super::{diagnostics_error, error, get, json_text, parse_now, rules_text, to_js};
 use crate::engine::{CompileError, Context, Engine};
 use crate::simulate::{Assumptions, Progress, Simulation as Core};
 use wasm_bindgen::prelude::*;

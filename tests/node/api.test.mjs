@@ -1,5 +1,5 @@
 // The package's JavaScript API in Node: import and require, thrown errors with codes, the
-// privacy manifest, plain JsonLogic, the seeded population; the what-if simulation from the
+// privacy manifest, plain JsonLogic; the seeded population and the what-if simulation from the
 // package's second module (`clientseg/simulation`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,19 +15,22 @@ const rules = JSON.parse(readFileSync(join(root, 'rules', 'internet-branch.json'
 const require = createRequire(import.meta.url);
 const now = '2026-11-25T10:00:00+08:00';
 
-const CORE_API = ['Engine', 'validateRules', 'applyLogic', 'generatePopulation', 'generatePopulationNdjson', 'syntheticClient', 'version', 'schemaVersion'];
+const CORE_API = ['Engine', 'validateRules', 'applyLogic', 'version', 'schemaVersion'];
+const SIMULATION_ONLY = ['Simulation', 'generatePopulation', 'generatePopulationNdjson', 'syntheticClient'];
 
-test('import and require expose the same API; the simulation module adds Simulation', () => {
+test('import and require expose the same API; the simulation module adds the simulation and the population', () => {
   const cjs = require('../../pkg/node/clientseg.js');
   for (const name of CORE_API) {
     assert.equal(typeof esm[name], 'function', name);
     assert.equal(cjs[name], esm[name], name);
   }
-  // The core module, the one apps load, does not carry the simulation.
-  assert.equal(esm.Simulation, undefined);
-  assert.equal(cjs.Simulation, undefined);
+  // The core module, the one apps load, carries neither the simulation nor the population generator.
+  for (const name of SIMULATION_ONLY) {
+    assert.equal(esm[name], undefined, name);
+    assert.equal(cjs[name], undefined, name);
+  }
   const simCjs = require('../../pkg/node/clientseg_simulation.js');
-  for (const name of [...CORE_API, 'Simulation']) {
+  for (const name of [...CORE_API, ...SIMULATION_ONLY]) {
     assert.equal(typeof sim[name], 'function', name);
     assert.equal(simCjs[name], sim[name], name);
   }
@@ -40,11 +43,10 @@ test('the core and the simulation module decide alike', () => {
   const core = esm.Engine.compile(rules);
   const full = sim.Engine.compile(rules);
   assert.deepEqual(full.info(), core.info());
-  for (const client of esm.generatePopulation(100, 3, now)) {
+  for (const client of sim.generatePopulation(100, 3, now)) {
     assert.deepEqual(full.decide(client, { now, trace: true }), core.decide(client, { now, trace: true }));
   }
-  const bytes = esm.generatePopulationNdjson(300, 4, now);
-  assert.deepEqual(sim.generatePopulationNdjson(300, 4, now), bytes);
+  const bytes = sim.generatePopulationNdjson(300, 4, now);
   assert.deepEqual(full.decideBatch(bytes, { now }), core.decideBatch(bytes, { now }));
 });
 
@@ -118,10 +120,10 @@ test('applyLogic is plain JsonLogic', () => {
 test('the synthetic population in wasm is byte for byte the native one (synth::GOLDEN_DIGEST_1000_42)', () => {
   // FNV-1a (64-bit) over the NDJSON of 1,000 clients, seed 42, the default now: the constant the
   // native unit test asserts; and the same clients as objects.
-  const bytes = esm.generatePopulationNdjson(1000, 42, now);
+  const bytes = sim.generatePopulationNdjson(1000, 42, now);
   assert.ok(bytes instanceof Uint8Array);
   const lines = new TextDecoder().decode(bytes).trimEnd().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines, esm.generatePopulation(1000, 42, now));
+  assert.deepEqual(lines, sim.generatePopulation(1000, 42, now));
   let h = 0xcbf29ce484222325n;
   for (const byte of bytes) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
   const golden = readFileSync(join(root, 'src', 'synth.rs'), 'utf8').match(/GOLDEN_DIGEST_1000_42: u64 = 0x([0-9a-f_]+);/)[1].replaceAll('_', '');
@@ -129,18 +131,18 @@ test('the synthetic population in wasm is byte for byte the native one (synth::G
 });
 
 test('generatePopulation is seeded and deterministic', () => {
-  const a = esm.generatePopulation(50, 42);
-  const b = esm.generatePopulation(50, 42);
+  const a = sim.generatePopulation(50, 42);
+  const b = sim.generatePopulation(50, 42);
   assert.equal(a.length, 50);
   assert.deepEqual(a, b);
-  assert.notDeepEqual(esm.generatePopulation(50, 43), a);
+  assert.notDeepEqual(sim.generatePopulation(50, 43), a);
   const engine = esm.Engine.compile(rules);
   for (const c of a) assert.equal(engine.decide(c, { now }).clientId, c.id);
 });
 
 test('decideBatch decides NDJSON in one call, with compact results and per-line errors', () => {
   const engine = esm.Engine.compile(rules);
-  const clients = esm.generatePopulation(300, 7);
+  const clients = sim.generatePopulation(300, 7);
   const lines = clients.map((c) => JSON.stringify(c));
   lines[5] = '{"id": "broken",';
   lines[9] = JSON.stringify({ ...clients[9], aum: 'lots' });
@@ -189,7 +191,7 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
   const assumptions = JSON.parse(readFileSync(join(root, 'rules', 'internet-branch.simulation.json'), 'utf8'));
   const draft = structuredClone(rules);
   draft.contactPolicy.channels.sms.max = 0;
-  const pop = esm.generatePopulation(400, 9, now);
+  const pop = sim.generatePopulation(400, 9, now);
   pop[17] = { id: 'bad', aum: 'lots' };
   const bytes = new TextEncoder().encode(pop.map((c) => JSON.stringify(c)).join('\n'));
   const one = new sim.Simulation(rules, draft, { now, assumptions });
@@ -208,7 +210,7 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
   const synthetic = new sim.Simulation(rules, rules, { now, assumptions });
   synthetic.addSynthetic(0, 150, 9);
   assert.deepEqual(synthetic.addSynthetic(150, 250, 9), { clients: 400, rejected: 0 });
-  assert.equal(JSON.stringify(esm.syntheticClient(17, 9, now)), JSON.stringify(esm.generatePopulation(400, 9, now)[17]));
+  assert.equal(JSON.stringify(sim.syntheticClient(17, 9, now)), JSON.stringify(sim.generatePopulation(400, 9, now)[17]));
   assert.equal(synthetic.report().clientsChangingLayer, 0);
 
   // Split between workers: each part's counts, merged in order, give the one-shot report;
@@ -238,7 +240,7 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
 
 test('decide with explain: false is the same decision without the words', () => {
   const engine = esm.Engine.compile(rules);
-  for (const client of esm.generatePopulation(200, 5, now)) {
+  for (const client of sim.generatePopulation(200, 5, now)) {
     const full = engine.decide(client, { now });
     const lean = engine.decide(client, { now, explain: false });
     assert.equal(lean.explanation, undefined);

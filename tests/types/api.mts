@@ -1,16 +1,13 @@
 // Type test of the npm package: the README's JavaScript usage, type-checked against the built
 // package's declarations (pkg/node/clientseg.d.ts and pkg/web/index.d.ts, through package.json
-// `exports`; the simulation from `clientseg/simulation`, pkg/node/clientseg_simulation.d.ts and
-// pkg/web/simulation.d.ts). Each `@ts-expect-error` line is a mistake the types must reject: tsc fails when one
+// `exports`; the simulation and the synthetic population from `clientseg/simulation`,
+// pkg/node/clientseg_simulation.d.ts and pkg/web/simulation.d.ts). Each `@ts-expect-error` line is a mistake the types must reject: tsc fails when one
 // is accepted, so this also proves the API is not typed `any`. Run by .ci/test:
 //   tsc --noEmit -p tests/types/tsconfig.node.json && tsc --noEmit -p tests/types/tsconfig.web.json
 import {
   Engine,
   applyLogic,
-  generatePopulation,
-  generatePopulationNdjson,
   schemaVersion,
-  syntheticClient,
   validateRules,
   version,
   type BatchResult,
@@ -29,10 +26,18 @@ import {
   type SimulationProgress,
   type SimulationReport,
 } from 'clientseg';
-import { Simulation, Engine as SimulationEngine } from 'clientseg/simulation';
+import {
+  Simulation,
+  Engine as SimulationEngine,
+  generatePopulation,
+  generatePopulationNdjson,
+  syntheticClient,
+} from 'clientseg/simulation';
 // @ts-expect-error the module apps load has no simulation: it comes from `clientseg/simulation`
 import { Simulation as NotInTheCore } from 'clientseg';
-show(NotInTheCore);
+// @ts-expect-error nor the synthetic population
+import { generatePopulation as NotInTheCoreEither } from 'clientseg';
+show(NotInTheCore, NotInTheCoreEither);
 
 // Stand-ins for what the README gets from node:fs and the console (no @types/node or DOM here).
 declare function show(...values: unknown[]): void;
