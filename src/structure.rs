@@ -1,5 +1,6 @@
-//! Structural check of a rule document against the JSON Schema that schemars generates for the
-//! wire types.
+//! Structural check of a document against the JSON Schema that schemars generates for the wire
+//! types: the simulation assumptions here; a rule document by [`crate::shape`], which a test
+//! holds to exactly this walker's findings over `schema/ruleset.schema.json`.
 //!
 //! serde stops at the first error, which turns fixing a hand-written rule document into a slow
 //! "fix one thing, run again" loop. Instead we walk the parsed [`Value`] alongside the schema and
@@ -44,7 +45,7 @@ type Tried<'a> = (&'a Value, Rc<Vec<Diagnostic>>);
 
 /// A JSON pointer, built lazily: rendered (with [`join`]) only when a diagnostic needs it, so
 /// walking a valid document allocates no path strings.
-enum Path<'p> {
+pub(crate) enum Path<'p> {
     Root,
     Key(&'p Path<'p>, &'p str),
     Index(&'p Path<'p>, usize),
@@ -79,13 +80,13 @@ impl Level {
 }
 
 // JSON types as bits, so the types a `oneOf` accepts can be unioned across its branches.
-const NULL: u8 = 1;
-const BOOL: u8 = 2;
-const OBJ: u8 = 4;
-const ARR: u8 = 8;
-const NUM: u8 = 16; // a number with a fraction or exponent
-const INT: u8 = 32; // an integral number: serde rejects `1.0` for integer types, and so do we
-const STR: u8 = 64;
+pub(crate) const NULL: u8 = 1;
+pub(crate) const BOOL: u8 = 2;
+pub(crate) const OBJ: u8 = 4;
+pub(crate) const ARR: u8 = 8;
+pub(crate) const NUM: u8 = 16; // a number with a fraction or exponent
+pub(crate) const INT: u8 = 32; // an integral number: serde rejects `1.0` for integer types, and so do we
+pub(crate) const STR: u8 = 64;
 const ANY: u8 = 127;
 /// JSON Schema type names, their bits and how messages name them.
 const TYPES: [(&str, u8, &str); 7] = [
@@ -415,7 +416,7 @@ fn prop_names(props: Option<&Obj>) -> Vec<&str> {
     props.into_iter().flat_map(|p| p.keys().map(String::as_str)).collect()
 }
 
-fn bit_of(v: &Value) -> u8 {
+pub(crate) fn bit_of(v: &Value) -> u8 {
     match v {
         Value::Null => NULL,
         Value::Bool(_) => BOOL,
@@ -505,7 +506,7 @@ fn did_you_mean(d: Diagnostic, word: &str, candidates: Vec<&str>) -> Diagnostic 
     }
 }
 
-fn wrong_type(path: &Path, expected: u8, doc: &Value) -> Diagnostic {
+pub(crate) fn wrong_type(path: &Path, expected: u8, doc: &Value) -> Diagnostic {
     let msg = format!("expected {}, found {}", describe_types(expected), found(doc));
     Diagnostic::error("wrong-type", path, msg)
 }
@@ -514,7 +515,7 @@ fn not_allowed(path: &Path, doc: &Value) -> Diagnostic {
     Diagnostic::error("invalid-value", path, format!("{} is not allowed here", show(doc)))
 }
 
-fn invalid_value<'v>(path: &Path, doc: &Value, allowed: impl IntoIterator<Item = &'v Value>) -> Diagnostic {
+pub(crate) fn invalid_value<'v>(path: &Path, doc: &Value, allowed: impl IntoIterator<Item = &'v Value>) -> Diagnostic {
     let allowed: Vec<&Value> = allowed.into_iter().collect();
     let msg = match allowed.as_slice() {
         [one] => format!("expected {}, found {}", show(one), show(doc)),
@@ -524,7 +525,7 @@ fn invalid_value<'v>(path: &Path, doc: &Value, allowed: impl IntoIterator<Item =
     did_you_mean(d, doc.as_str().unwrap_or_default(), allowed.iter().filter_map(|v| v.as_str()).collect())
 }
 
-fn unknown_key(key: &str, path: &Path, allowed: &[&str]) -> Diagnostic {
+pub(crate) fn unknown_key(key: &str, path: &Path, allowed: &[&str]) -> Diagnostic {
     let msg = match allowed.len() {
         0 => format!("unknown key \"{key}\"; this object takes no keys"),
         n if n <= MAX_LISTED => format!("unknown key \"{key}\"; expected one of {}", quote_all(allowed)),
@@ -542,11 +543,11 @@ fn single_value(s: &Value) -> Option<&Value> {
     }
 }
 
-fn as_int(n: &Number) -> Option<i128> {
+pub(crate) fn as_int(n: &Number) -> Option<i128> {
     n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from))
 }
 
-fn num_cmp(a: &Number, b: &Number) -> Option<Ordering> {
+pub(crate) fn num_cmp(a: &Number, b: &Number) -> Option<Ordering> {
     match (as_int(a), as_int(b)) {
         (Some(x), Some(y)) => Some(x.cmp(&y)),
         _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
@@ -640,7 +641,7 @@ fn percent_decode(s: &str) -> String {
 /// Drops exact duplicates (overlapping `allOf` branches) and sorts stably by each path's position
 /// in the document, so problems read top to bottom even when several keywords reported on the
 /// same subtree (a flattened enum's `oneOf` next to the struct's own `properties`).
-fn in_document_order(doc: &Value, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn in_document_order(doc: &Value, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut seen = FnvMap::default();
     let mut keyed: Vec<(Vec<usize>, Diagnostic)> = diags
         .into_iter()
