@@ -66,7 +66,11 @@ impl fmt::Display for Diagnostic {
 
 /// Appends one reference token to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
 pub fn join(path: &str, token: impl fmt::Display) -> String {
-    let token = token.to_string();
+    join_token(path, &token.to_string())
+}
+
+/// [`join`] past the token's formatting: one copy, whatever the token's type.
+fn join_token(path: &str, token: &str) -> String {
     let escaped = token.replace('~', "~0").replace('/', "~1");
     format!("{path}/{escaped}")
 }

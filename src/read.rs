@@ -66,10 +66,17 @@ impl First {
     fn within<T: Read>(&mut self, key: &str, v: &Value) -> T {
         let clean = self.0.is_none();
         let out = T::read(v, self);
+        self.prefix(clean, key);
+        out
+    }
+
+    /// Prefixes a problem noted since `clean` was taken with `key` (apart from [`First::within`],
+    /// which is instantiated for every type read, so that this is not).
+    #[inline(never)]
+    fn prefix(&mut self, clean: bool, key: &str) {
         if clean && let Some(e) = &mut self.0 {
             *e = format!("`{key}`: {e}");
         }
-        out
     }
 }
 
