@@ -558,31 +558,33 @@ impl Read for Incentives {
     }
 }
 
+/// Every rule document and assumptions pack in the repository (fixtures inline theirs), with its
+/// file name: for the tests of the readers and checks of documents.
+#[cfg(test)]
+pub(crate) fn repository_documents() -> Vec<(String, Value)> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut out = Vec::new();
+    for dir in ["rules", "tests/fixtures"] {
+        for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                let v = v.get("rules").filter(|r| r.is_object()).cloned().unwrap_or(v);
+                out.push((path.display().to_string(), v));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every rule document and assumptions pack in the repository (fixtures inline theirs).
-    fn documents() -> Vec<(String, Value)> {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let mut out = Vec::new();
-        for dir in ["rules", "tests/fixtures"] {
-            for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
-                let path = entry.unwrap().path();
-                if path.extension().is_some_and(|e| e == "json") {
-                    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-                    let v = v.get("rules").filter(|r| r.is_object()).cloned().unwrap_or(v);
-                    out.push((path.display().to_string(), v));
-                }
-            }
-        }
-        out
-    }
-
     #[test]
     fn reads_what_serde_reads() {
         let (mut rules, mut packs) = (0, 0);
-        for (name, doc) in documents() {
+        for (name, doc) in repository_documents() {
             if let Ok(want) = serde_json::from_value::<RuleSet>(doc.clone()) {
                 let got = rule_set(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert_eq!(format!("{got:?}"), format!("{want:?}"), "{name}");

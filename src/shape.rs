@@ -292,17 +292,7 @@ mod tests {
 
     /// Every rule document in the repository (fixtures inline theirs), smallest first.
     fn documents() -> Vec<Value> {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let mut out = Vec::new();
-        for dir in ["rules", "tests/fixtures"] {
-            for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
-                let path = entry.unwrap().path();
-                if path.extension().is_some_and(|e| e == "json") {
-                    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-                    out.push(v.get("rules").filter(|r| r.is_object()).cloned().unwrap_or(v));
-                }
-            }
-        }
+        let mut out: Vec<Value> = crate::read::repository_documents().into_iter().map(|(_, v)| v).collect();
         // And one with every key of the rule format, so that each has its value checked.
         let n = || json!({"zh": "名", "en": "name"});
         out.push(json!({
