@@ -66,18 +66,29 @@ impl fmt::Display for Diagnostic {
 
 /// Appends one reference token to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
 pub fn join(path: &str, token: impl fmt::Display) -> String {
-    let token = token.to_string();
+    join_token(path, &token.to_string())
+}
+
+/// [`join`] past the token's formatting: one copy, whatever the token's type.
+fn join_token(path: &str, token: &str) -> String {
     let escaped = token.replace('~', "~0").replace('/', "~1");
     format!("{path}/{escaped}")
 }
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo
-/// (`aum_cny` → `aum`). Used for "did you mean" suggestions.
+/// (`aum_cny` → `aum`). Used for "did you mean" suggestions. Letters compare without ASCII case.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word_l = word.to_lowercase();
+    closest_in(word, &mut candidates.into_iter())
+}
+
+/// [`closest`] over a `dyn` iterator: one copy of the search for every kind of candidate list.
+fn closest_in<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Option<&'a str> {
+    // ASCII case only: ids are ASCII in practice, and full Unicode lowercasing would put its
+    // conversion tables (about 15 KB) into the `.wasm` for a hint.
+    let word_l = word.to_ascii_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for cand in candidates {
-        let cand_l = cand.to_lowercase();
+        let cand_l = cand.to_ascii_lowercase();
         let mut d = edit_distance(&word_l, &cand_l);
         // A candidate that is a prefix/suffix of the word (or vice versa) is a strong hint:
         // `aum_cny` vs `aum`, `risk` vs `risk_class`.
@@ -154,5 +165,6 @@ mod tests {
         assert_eq!(closest("zzzzzz", fields), None);
         assert_eq!(closest("naem", ["name", "id"]), Some("name"));
         assert_eq!(closest("adn", ["and", "or"]), Some("and"));
+        assert_eq!(closest("AUM", fields), Some("aum"));
     }
 }

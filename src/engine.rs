@@ -195,8 +195,12 @@ impl std::hash::Hasher for FnvHasher {
     }
 }
 
+/// A `HashMap` hashed with [`FnvHasher`]: the crate's maps use this one hasher, so the `.wasm`
+/// carries neither SipHash nor a second hasher's copy of each map's code.
+pub type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FnvHasher>>;
+
 /// Id → slot.
-pub type Slots = HashMap<String, u16, std::hash::BuildHasherDefault<FnvHasher>>;
+pub type Slots = FnvMap<String, u16>;
 
 /// A compiled rule set. Immutable and `Send + Sync`: compile once, share, decide many.
 #[derive(Debug, Clone)]

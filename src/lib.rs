@@ -27,6 +27,7 @@ pub mod parse;
 mod read;
 pub mod record;
 pub mod schema;
+mod shape;
 pub mod simulate;
 pub mod sort;
 pub mod structure;

@@ -31,11 +31,6 @@ pub(crate) fn schema_text<T: schemars::JsonSchema>() -> String {
     s
 }
 
-/// The schema as the structural check reads it: compacted at compile time ([`crate::compact`]).
-fn schema_value() -> &'static Value {
-    crate::compact::parsed_schema!(JSON_SCHEMA)
-}
-
 /// Parses rule JSON text. On failure returns every diagnostic found.
 pub fn parse_text(text: &str) -> Result<(RuleSet, Value), Vec<Diagnostic>> {
     if text.len() > MAX_DOCUMENT_BYTES {
@@ -96,7 +91,8 @@ pub fn parse_value(value: Value) -> Result<(RuleSet, Value), Vec<Diagnostic>> {
             ));
         }
     }
-    diags.extend(crate::structure::check(schema_value(), &value).into_iter().filter(|d| d.path != "/schemaVersion"));
+    // What the committed JSON Schema says about the document (checked from its shapes: see `crate::shape`).
+    diags.extend(crate::shape::check_rule_set(&value).into_iter().filter(|d| d.path != "/schemaVersion"));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }

@@ -11,8 +11,8 @@
 
 use crate::schema::{
     Action, Cap, Channel, Consent, ConsentSource, ContactPolicy, ContentKind, EventType, Field, FieldType, Holdout,
-    Layer, Names, PropType, QuietHours, QuietMode, RuleSet, Score, Sop, Suitability, Suppression, SuppressionScope,
-    Tag, Tier,
+    KeyMap, Layer, Names, PropType, QuietHours, QuietMode, RuleSet, Score, Sop, Suitability, Suppression,
+    SuppressionScope, Tag, Tier,
 };
 use crate::simulate::assumptions::{Assumptions, Breakpoint, BreakpointKind, Incentives, default_currency};
 use serde_json::{Map, Value};
@@ -25,7 +25,7 @@ type Result<T> = std::result::Result<T, String>;
 /// # Errors
 /// The first key whose value is not what the wire types expect.
 pub fn rule_set(doc: &Value) -> Result<RuleSet> {
-    RuleSet::read(doc)
+    read_doc(doc)
 }
 
 /// The simulation assumptions in a checked document.
@@ -33,149 +33,230 @@ pub fn rule_set(doc: &Value) -> Result<RuleSet> {
 /// # Errors
 /// The first key whose value is not what the wire types expect.
 pub fn assumptions(doc: &Value) -> Result<Assumptions> {
-    Assumptions::read(doc)
+    read_doc(doc)
 }
 
-trait Read: Sized {
-    fn read(v: &Value) -> Result<Self>;
+fn read_doc<T: Read>(doc: &Value) -> Result<T> {
+    let mut first = First(None);
+    let out = T::read(doc, &mut first);
+    match first.0 {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
-fn expected<T>(what: &str) -> Result<T> {
-    Err(format!("invalid type: expected {what}"))
-}
+/// The first problem met, with the keys that lead to it. Readers note a problem here and go on
+/// with a default value (the result is then thrown away): no early return means no cleanup code
+/// for every partly read struct, which made this reader several times larger.
+struct First(Option<String>);
 
-/// The keys of one object.
-struct Keys<'a>(&'a Map<String, Value>);
-
-impl<'a> Keys<'a> {
-    fn of(v: &'a Value) -> Result<Keys<'a>> {
-        match v {
-            Value::Object(map) => Ok(Keys(map)),
-            _ => expected("an object"),
+impl First {
+    fn note(&mut self, problem: impl FnOnce() -> String) {
+        if self.0.is_none() {
+            self.0 = Some(problem());
         }
     }
 
+    fn expected<T: Default>(&mut self, what: &str) -> T {
+        self.note(|| format!("invalid type: expected {what}"));
+        T::default()
+    }
+
+    /// `T` read from `v`; a problem found in it is prefixed with `key`.
+    fn within<T: Read>(&mut self, key: &str, v: &Value) -> T {
+        let clean = self.0.is_none();
+        let out = T::read(v, self);
+        self.prefix(clean, key);
+        out
+    }
+
+    /// Prefixes a problem noted since `clean` was taken with `key` (apart from [`First::within`],
+    /// which is instantiated for every type read, so that this is not).
+    #[inline(never)]
+    fn prefix(&mut self, clean: bool, key: &str) {
+        if clean && let Some(e) = &mut self.0 {
+            *e = format!("`{key}`: {e}");
+        }
+    }
+}
+
+trait Read: Sized + Default {
+    fn read(v: &Value, first: &mut First) -> Self;
+}
+
+/// The keys of one object.
+struct Keys<'a>(Option<&'a Map<String, Value>>);
+
+impl<'a> Keys<'a> {
+    fn of(v: &'a Value, first: &mut First) -> Keys<'a> {
+        match v {
+            Value::Object(map) => Keys(Some(map)),
+            _ => {
+                first.note(|| "invalid type: expected an object".into());
+                Keys(None)
+            }
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.0.and_then(|m| m.get(key))
+    }
+
     /// A required key.
-    fn req<T: Read>(&self, key: &str) -> Result<T> {
-        match self.0.get(key) {
-            Some(v) => T::read(v).map_err(|e| format!("`{key}`: {e}")),
-            None => Err(format!("missing field `{key}`")),
+    fn req<T: Read>(&self, first: &mut First, key: &str) -> T {
+        match self.get(key) {
+            Some(v) => first.within(key, v),
+            None => {
+                if self.0.is_some() {
+                    first.note(|| format!("missing field `{key}`"));
+                }
+                T::default()
+            }
         }
     }
 
     /// An optional key; `null` is absent too (as serde reads an `Option`).
-    fn opt<T: Read>(&self, key: &str) -> Result<Option<T>> {
-        match self.0.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(_) => self.req(key).map(Some),
+    fn opt<T: Read>(&self, first: &mut First, key: &str) -> Option<T> {
+        match self.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(first.within(key, v)),
         }
     }
 
     /// A key with a default (`#[serde(default)]`).
-    fn or_default<T: Read + Default>(&self, key: &str) -> Result<T> {
-        match self.0.get(key) {
-            None => Ok(T::default()),
-            Some(_) => self.req(key),
+    fn or_default<T: Read>(&self, first: &mut First, key: &str) -> T {
+        match self.get(key) {
+            None => T::default(),
+            Some(v) => first.within(key, v),
         }
     }
 }
 
 impl Read for String {
-    fn read(v: &Value) -> Result<Self> {
+    fn read(v: &Value, first: &mut First) -> Self {
         match v {
-            Value::String(s) => Ok(s.clone()),
-            _ => expected("a string"),
+            Value::String(s) => s.clone(),
+            _ => first.expected("a string"),
         }
     }
 }
 
 impl Read for bool {
-    fn read(v: &Value) -> Result<Self> {
+    fn read(v: &Value, first: &mut First) -> Self {
         match v {
-            Value::Bool(b) => Ok(*b),
-            _ => expected("a boolean"),
+            Value::Bool(b) => *b,
+            _ => first.expected("a boolean"),
         }
     }
 }
 
 impl Read for f64 {
-    fn read(v: &Value) -> Result<Self> {
+    fn read(v: &Value, first: &mut First) -> Self {
         match v.as_f64() {
-            Some(x) => Ok(x),
-            None => expected("a number"),
+            Some(x) => x,
+            None => first.expected("a number"),
         }
     }
 }
 
 impl Read for u32 {
-    fn read(v: &Value) -> Result<Self> {
+    fn read(v: &Value, first: &mut First) -> Self {
         match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
-            Some(n) => Ok(n),
-            None => expected("u32"),
+            Some(n) => n,
+            None => first.expected("u32"),
         }
     }
 }
 
 /// A JsonLogic expression: kept as it is.
 impl Read for Value {
-    fn read(v: &Value) -> Result<Self> {
-        Ok(v.clone())
+    fn read(v: &Value, _: &mut First) -> Self {
+        v.clone()
     }
 }
 
 impl<T: Read> Read for Vec<T> {
-    fn read(v: &Value) -> Result<Self> {
-        match v {
-            Value::Array(items) => items.iter().map(T::read).collect(),
-            _ => expected("an array"),
+    fn read(v: &Value, first: &mut First) -> Self {
+        let Value::Array(items) = v else {
+            return first.expected("an array");
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(T::read(item, first));
         }
+        out
     }
 }
 
 /// Map keys: strings as they are, or an enum's names.
-trait Key: Ord + Sized {
-    fn key(k: &str) -> Result<Self>;
+trait Key: Ord + Sized + Default {
+    fn key(k: &str, first: &mut First) -> Self;
 }
 
 impl Key for String {
-    fn key(k: &str) -> Result<Self> {
-        Ok(k.to_owned())
+    fn key(k: &str, _: &mut First) -> Self {
+        k.to_owned()
     }
 }
 
 impl Key for Channel {
-    fn key(k: &str) -> Result<Self> {
-        Channel::parse(k).map_or_else(|| Err(format!("unknown variant `{k}`")), Ok)
+    fn key(k: &str, first: &mut First) -> Self {
+        Channel::parse(k).unwrap_or_else(|| {
+            first.note(|| format!("unknown variant `{k}`"));
+            Channel::default()
+        })
+    }
+}
+
+/// A map's entries in key order: what both map types are made from.
+fn entries<K: Key, V: Read>(v: &Value, first: &mut First) -> Vec<(K, V)> {
+    let Some(map) = Keys::of(v, first).0 else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(map.len());
+    for (k, v) in map {
+        out.push((K::key(k, first), first.within(k, v)));
+    }
+    out
+}
+
+impl<K: Key, V: Read> Read for KeyMap<K, V> {
+    fn read(v: &Value, first: &mut First) -> Self {
+        KeyMap::new(entries(v, first))
     }
 }
 
 impl<K: Key, V: Read> Read for BTreeMap<K, V> {
-    fn read(v: &Value) -> Result<Self> {
-        let mut out = BTreeMap::new();
-        for (k, v) in Keys::of(v)?.0 {
-            out.insert(K::key(k)?, V::read(v).map_err(|e| format!("`{k}`: {e}"))?);
-        }
-        Ok(out)
+    fn read(v: &Value, first: &mut First) -> Self {
+        entries(v, first).into_iter().collect()
     }
 }
 
 /// A unit enum from its name.
-fn variant<T: Copy>(v: &Value, names: &[(&str, T)]) -> Result<T> {
-    let s = v.as_str().map_or_else(|| expected("a string"), Ok)?;
+fn variant<T: Copy + Default>(v: &Value, first: &mut First, names: &[(&str, T)]) -> T {
+    let Some(s) = v.as_str() else {
+        return first.expected("a string");
+    };
     match names.iter().find(|(name, _)| *name == s) {
-        Some((_, x)) => Ok(*x),
-        None => Err(format!("unknown variant `{s}`")),
+        Some((_, x)) => *x,
+        None => {
+            first.note(|| format!("unknown variant `{s}`"));
+            T::default()
+        }
     }
 }
 
 impl Read for Channel {
-    fn read(v: &Value) -> Result<Self> {
-        Channel::key(v.as_str().map_or_else(|| expected("a string"), Ok)?)
+    fn read(v: &Value, first: &mut First) -> Self {
+        match v.as_str() {
+            Some(s) => Channel::key(s, first),
+            None => first.expected("a string"),
+        }
     }
 }
 
 impl Read for FieldType {
-    fn read(v: &Value) -> Result<Self> {
+    fn read(v: &Value, first: &mut First) -> Self {
         use FieldType::*;
         let names = [
             ("number", Number),
@@ -186,314 +267,324 @@ impl Read for FieldType {
             ("enum", Enum),
             ("list", List),
         ];
-        variant(v, &names)
+        variant(v, first, &names)
     }
 }
 
 impl Read for PropType {
-    fn read(v: &Value) -> Result<Self> {
-        variant(v, &[("number", PropType::Number), ("string", PropType::String), ("boolean", PropType::Boolean)])
+    fn read(v: &Value, first: &mut First) -> Self {
+        variant(v, first, &[("number", PropType::Number), ("string", PropType::String), ("boolean", PropType::Boolean)])
     }
 }
 
 impl Read for ContentKind {
-    fn read(v: &Value) -> Result<Self> {
+    fn read(v: &Value, first: &mut First) -> Self {
         use ContentKind::*;
-        variant(v, &[("benefit", Benefit), ("education", Education), ("product", Product), ("service", Service)])
+        variant(v, first, &[("benefit", Benefit), ("education", Education), ("product", Product), ("service", Service)])
     }
 }
 
 impl Read for QuietMode {
-    fn read(v: &Value) -> Result<Self> {
-        variant(v, &[("drop", QuietMode::Drop), ("defer", QuietMode::Defer)])
+    fn read(v: &Value, first: &mut First) -> Self {
+        variant(v, first, &[("drop", QuietMode::Drop), ("defer", QuietMode::Defer)])
     }
 }
 
 impl Read for SuppressionScope {
-    fn read(v: &Value) -> Result<Self> {
+    fn read(v: &Value, first: &mut First) -> Self {
         use SuppressionScope::*;
-        variant(v, &[("action", Action), ("sop", Sop), ("channel", Channel), ("all", All)])
+        variant(v, first, &[("action", Action), ("sop", Sop), ("channel", Channel), ("all", All)])
     }
 }
 
 impl Read for BreakpointKind {
-    fn read(v: &Value) -> Result<Self> {
+    fn read(v: &Value, first: &mut First) -> Self {
         use BreakpointKind::*;
-        variant(v, &[("lead", Lead), ("newClient", NewClient), ("longTail", LongTail)])
+        variant(v, first, &[("lead", Lead), ("newClient", NewClient), ("longTail", LongTail)])
     }
 }
 
 /// `#[serde(untagged)]`: a boolean or a field id.
 impl Read for ConsentSource {
-    fn read(v: &Value) -> Result<Self> {
+    fn read(v: &Value, first: &mut First) -> Self {
         match v {
-            Value::Bool(b) => Ok(ConsentSource::Fixed(*b)),
-            Value::String(s) => Ok(ConsentSource::Field(s.clone())),
-            _ => Err("data did not match any variant of untagged enum ConsentSource".into()),
+            Value::Bool(b) => ConsentSource::Fixed(*b),
+            Value::String(s) => ConsentSource::Field(s.clone()),
+            _ => {
+                first.note(|| "data did not match any variant of untagged enum ConsentSource".into());
+                ConsentSource::default()
+            }
         }
     }
 }
 
 impl Read for RuleSet {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(RuleSet {
-            schema_version: o.req("schemaVersion")?,
-            id: o.req("id")?,
-            version: o.req("version")?,
-            name: o.req("name")?,
-            description: o.opt("description")?,
-            time_zone: o.opt("timeZone")?,
-            fields: o.req("fields")?,
-            events: o.or_default("events")?,
-            tags: o.or_default("tags")?,
-            layers: o.or_default("layers")?,
-            default_layer: o.opt("defaultLayer")?,
-            sops: o.or_default("sops")?,
-            actions: o.or_default("actions")?,
-            holdout: o.opt("holdout")?,
-            consent: o.opt("consent")?,
-            contact_policy: o.opt("contactPolicy")?,
-            suitability: o.opt("suitability")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        RuleSet {
+            schema_version: o.req(first, "schemaVersion"),
+            id: o.req(first, "id"),
+            version: o.req(first, "version"),
+            name: o.req(first, "name"),
+            description: o.opt(first, "description"),
+            time_zone: o.opt(first, "timeZone"),
+            fields: o.req(first, "fields"),
+            events: o.or_default(first, "events"),
+            tags: o.or_default(first, "tags"),
+            layers: o.or_default(first, "layers"),
+            default_layer: o.opt(first, "defaultLayer"),
+            sops: o.or_default(first, "sops"),
+            actions: o.or_default(first, "actions"),
+            holdout: o.opt(first, "holdout"),
+            consent: o.opt(first, "consent"),
+            contact_policy: o.opt(first, "contactPolicy"),
+            suitability: o.opt(first, "suitability"),
+        }
     }
 }
 
 impl Read for Names {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Names { zh: o.req("zh")?, en: o.req("en")? })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Names { zh: o.req(first, "zh"), en: o.req(first, "en") }
     }
 }
 
 impl Read for Field {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Field {
-            id: o.req("id")?,
-            field_type: o.req("type")?,
-            values: o.opt("values")?,
-            unit: o.opt("unit")?,
-            sensitive: o.or_default("sensitive")?,
-            purpose: o.req("purpose")?,
-            required: o.or_default("required")?,
-            name: o.opt("name")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Field {
+            id: o.req(first, "id"),
+            field_type: o.req(first, "type"),
+            values: o.opt(first, "values"),
+            unit: o.opt(first, "unit"),
+            sensitive: o.or_default(first, "sensitive"),
+            purpose: o.req(first, "purpose"),
+            required: o.or_default(first, "required"),
+            name: o.opt(first, "name"),
+        }
     }
 }
 
 impl Read for EventType {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(EventType { id: o.req("id")?, name: o.opt("name")?, properties: o.or_default("properties")? })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        EventType { id: o.req(first, "id"), name: o.opt(first, "name"), properties: o.or_default(first, "properties") }
     }
 }
 
 impl Read for Tag {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Tag {
-            id: o.req("id")?,
-            name: o.req("name")?,
-            description: o.opt("description")?,
-            when: o.opt("when")?,
-            tiers: o.opt("tiers")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Tag {
+            id: o.req(first, "id"),
+            name: o.req(first, "name"),
+            description: o.opt(first, "description"),
+            when: o.opt(first, "when"),
+            tiers: o.opt(first, "tiers"),
+        }
     }
 }
 
 impl Read for Tier {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Tier { id: o.req("id")?, name: o.req("name")?, when: o.req("when")? })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Tier { id: o.req(first, "id"), name: o.req(first, "name"), when: o.req(first, "when") }
     }
 }
 
 impl Read for Layer {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Layer { id: o.req("id")?, name: o.req("name")?, description: o.opt("description")?, when: o.opt("when")? })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Layer {
+            id: o.req(first, "id"),
+            name: o.req(first, "name"),
+            description: o.opt(first, "description"),
+            when: o.opt(first, "when"),
+        }
     }
 }
 
 impl Read for Sop {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Sop { id: o.req("id")?, name: o.req("name")? })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Sop { id: o.req(first, "id"), name: o.req(first, "name") }
     }
 }
 
 impl Read for Action {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Action {
-            id: o.req("id")?,
-            name: o.req("name")?,
-            sop: o.req("sop")?,
-            channel: o.req("channel")?,
-            content: o.req("content")?,
-            when: o.opt("when")?,
-            priority: o.opt("priority")?,
-            score: o.opt("score")?,
-            product_risk: o.opt("productRisk")?,
-            cooldown_days: o.opt("cooldownDays")?,
-            personalised: o.or_default("personalised")?,
-            fallback: o.opt("fallback")?,
-            triggers: o.opt("triggers")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Action {
+            id: o.req(first, "id"),
+            name: o.req(first, "name"),
+            sop: o.req(first, "sop"),
+            channel: o.req(first, "channel"),
+            content: o.req(first, "content"),
+            when: o.opt(first, "when"),
+            priority: o.opt(first, "priority"),
+            score: o.opt(first, "score"),
+            product_risk: o.opt(first, "productRisk"),
+            cooldown_days: o.opt(first, "cooldownDays"),
+            personalised: o.or_default(first, "personalised"),
+            fallback: o.opt(first, "fallback"),
+            triggers: o.opt(first, "triggers"),
+        }
     }
 }
 
 impl Read for Score {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Score {
-            propensity: o.req("propensity")?,
-            context_weight: o.opt("contextWeight")?,
-            value: o.opt("value")?,
-            lever: o.opt("lever")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Score {
+            propensity: o.req(first, "propensity"),
+            context_weight: o.opt(first, "contextWeight"),
+            value: o.opt(first, "value"),
+            lever: o.opt(first, "lever"),
+        }
     }
 }
 
 impl Read for Holdout {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Holdout { salt: o.req("salt")?, sops: o.req("sops")? })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Holdout { salt: o.req(first, "salt"), sops: o.req(first, "sops") }
     }
 }
 
 impl Read for Consent {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Consent { channels: o.req("channels")?, personalisation: o.opt("personalisation")? })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Consent { channels: o.req(first, "channels"), personalisation: o.opt(first, "personalisation") }
     }
 }
 
 impl Read for ContactPolicy {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(ContactPolicy {
-            channels: o.or_default("channels")?,
-            global: o.opt("global")?,
-            quiet_hours: o.opt("quietHours")?,
-            suppression: o.opt("suppression")?,
-            max_actions_per_decision: o.opt("maxActionsPerDecision")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        ContactPolicy {
+            channels: o.or_default(first, "channels"),
+            global: o.opt(first, "global"),
+            quiet_hours: o.opt(first, "quietHours"),
+            suppression: o.opt(first, "suppression"),
+            max_actions_per_decision: o.opt(first, "maxActionsPerDecision"),
+        }
     }
 }
 
 impl Read for Cap {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Cap { max: o.req("max")?, window_days: o.req("windowDays")? })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Cap { max: o.req(first, "max"), window_days: o.req(first, "windowDays") }
     }
 }
 
 impl Read for QuietHours {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(QuietHours {
-            start: o.req("start")?,
-            end: o.req("end")?,
-            mode: o.req("mode")?,
-            channels: o.opt("channels")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        QuietHours {
+            start: o.req(first, "start"),
+            end: o.req(first, "end"),
+            mode: o.req(first, "mode"),
+            channels: o.opt(first, "channels"),
+        }
     }
 }
 
 impl Read for Suppression {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Suppression {
-            rejections: o.req("rejections")?,
-            window_days: o.req("windowDays")?,
-            pause_days: o.req("pauseDays")?,
-            scope: o.opt("scope")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Suppression {
+            rejections: o.req(first, "rejections"),
+            window_days: o.req(first, "windowDays"),
+            pause_days: o.req(first, "pauseDays"),
+            scope: o.opt(first, "scope"),
+        }
     }
 }
 
 impl Read for Suitability {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Suitability {
-            investor_class_field: o.req("investorClassField")?,
-            assessed_at_field: o.opt("assessedAtField")?,
-            validity_days: o.opt("validityDays")?,
-            product_risks: o.opt("productRisks")?,
-            max_product_risk: o.opt("maxProductRisk")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Suitability {
+            investor_class_field: o.req(first, "investorClassField"),
+            assessed_at_field: o.opt(first, "assessedAtField"),
+            validity_days: o.opt(first, "validityDays"),
+            product_risks: o.opt(first, "productRisks"),
+            max_product_risk: o.opt(first, "maxProductRisk"),
+        }
     }
 }
 
 impl Read for Assumptions {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Assumptions {
-            description: o.or_default("description")?,
-            horizon_days: o.req("horizonDays")?,
-            currency: if o.0.contains_key("currency") { o.req("currency")? } else { default_currency() },
-            breakpoints: o.req("breakpoints")?,
-            uplift_by_channel: o.or_default("upliftByChannel")?,
-            uplift_by_action: o.or_default("upliftByAction")?,
-            execution_share: o.req("executionShare")?,
-            incentives: o.req("incentives")?,
-            capacity_per_day: o.or_default("capacityPerDay")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Assumptions {
+            description: o.or_default(first, "description"),
+            horizon_days: o.req(first, "horizonDays"),
+            currency: if o.get("currency").is_some() { o.req(first, "currency") } else { default_currency() },
+            breakpoints: o.req(first, "breakpoints"),
+            uplift_by_channel: o.or_default(first, "upliftByChannel"),
+            uplift_by_action: o.or_default(first, "upliftByAction"),
+            execution_share: o.req(first, "executionShare"),
+            incentives: o.req(first, "incentives"),
+            capacity_per_day: o.or_default(first, "capacityPerDay"),
+        }
     }
 }
 
 impl Read for Breakpoint {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Breakpoint {
-            tag: o.req("tag")?,
-            tier: o.opt("tier")?,
-            name: o.req("name")?,
-            kind: o.req("kind")?,
-            baseline_rate: o.req("baselineRate")?,
-            revenue_per_conversion: o.req("revenuePerConversion")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Breakpoint {
+            tag: o.req(first, "tag"),
+            tier: o.opt(first, "tier"),
+            name: o.req(first, "name"),
+            kind: o.req(first, "kind"),
+            baseline_rate: o.req(first, "baselineRate"),
+            revenue_per_conversion: o.req(first, "revenuePerConversion"),
+        }
     }
 }
 
 impl Read for Incentives {
-    fn read(v: &Value) -> Result<Self> {
-        let o = Keys::of(v)?;
-        Ok(Incentives {
-            new_client_revenue_rate: o.req("newClientRevenueRate")?,
-            long_tail_extra_revenue_rate: o.req("longTailExtraRevenueRate")?,
-            per_lead_converted: o.req("perLeadConverted")?,
-        })
+    fn read(v: &Value, first: &mut First) -> Self {
+        let o = Keys::of(v, first);
+        Incentives {
+            new_client_revenue_rate: o.req(first, "newClientRevenueRate"),
+            long_tail_extra_revenue_rate: o.req(first, "longTailExtraRevenueRate"),
+            per_lead_converted: o.req(first, "perLeadConverted"),
+        }
     }
+}
+
+/// Every rule document and assumptions pack in the repository (fixtures inline theirs), with its
+/// file name: for the tests of the readers and checks of documents.
+#[cfg(test)]
+pub(crate) fn repository_documents() -> Vec<(String, Value)> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut out = Vec::new();
+    for dir in ["rules", "tests/fixtures"] {
+        for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                let v = v.get("rules").filter(|r| r.is_object()).cloned().unwrap_or(v);
+                out.push((path.display().to_string(), v));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every rule document and assumptions pack in the repository (fixtures inline theirs).
-    fn documents() -> Vec<(String, Value)> {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let mut out = Vec::new();
-        for dir in ["rules", "tests/fixtures"] {
-            for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
-                let path = entry.unwrap().path();
-                if path.extension().is_some_and(|e| e == "json") {
-                    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-                    let v = v.get("rules").filter(|r| r.is_object()).cloned().unwrap_or(v);
-                    out.push((path.display().to_string(), v));
-                }
-            }
-        }
-        out
-    }
-
     #[test]
     fn reads_what_serde_reads() {
         let (mut rules, mut packs) = (0, 0);
-        for (name, doc) in documents() {
+        for (name, doc) in repository_documents() {
             if let Ok(want) = serde_json::from_value::<RuleSet>(doc.clone()) {
                 let got = rule_set(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert_eq!(format!("{got:?}"), format!("{want:?}"), "{name}");

@@ -7,7 +7,9 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// The only schema version this engine reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -15,8 +17,112 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// A JsonLogic expression (jsonlogic.com) plus the domain operators documented in the README.
 pub type Logic = serde_json::Value;
 
+/// A JSON object of the rule document as its entries in key order, as a `BTreeMap` holds them
+/// (same JSON, schema and `Debug`), but in one `Vec`: these maps have a handful of entries, and
+/// each `BTreeMap` key and value type put its own copy of the B-tree code into the `.wasm`.
+#[derive(Clone, PartialEq)]
+pub struct KeyMap<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for KeyMap<K, V> {
+    fn default() -> Self {
+        KeyMap(Vec::new())
+    }
+}
+
+impl<K: Ord, V> KeyMap<K, V> {
+    /// The entries sorted by key; of equal keys the last one is kept (as `BTreeMap::insert` does).
+    pub fn new(mut entries: Vec<(K, V)>) -> Self {
+        crate::sort::sort_by(&mut entries, &|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(K, V)> = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            match out.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => out.push((k, v)),
+            }
+        }
+        KeyMap(out)
+    }
+
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.iter().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
+    }
+}
+
+impl<K, V> KeyMap<K, V> {
+    /// The entries in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a KeyMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<K: Ord, V> FromIterator<(K, V)> for KeyMap<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        KeyMap::new(iter.into_iter().collect())
+    }
+}
+
+impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for KeyMap<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<K: Serialize, V: Serialize> Serialize for KeyMap<K, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for KeyMap<K, V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        BTreeMap::<K, V>::deserialize(d).map(|m| KeyMap(m.into_iter().collect()))
+    }
+}
+
+impl<K: JsonSchema, V: JsonSchema> JsonSchema for KeyMap<K, V> {
+    fn inline_schema() -> bool {
+        BTreeMap::<K, V>::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        BTreeMap::<K, V>::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        BTreeMap::<K, V>::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        BTreeMap::<K, V>::json_schema(generator)
+    }
+}
+
 /// A complete, versioned rule set.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "clientseg rule set", extend("$id" = "https://clientseg.dev/schema/ruleset.schema.json"))]
 pub struct RuleSet {
@@ -77,7 +183,7 @@ impl Names {
 }
 
 /// A client field the rule set reads: its type, unit, sensitivity and the purpose it is read for.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Field {
     /// The key in a client record, e.g. `aum`.
@@ -102,9 +208,10 @@ pub struct Field {
     pub name: Option<Names>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
+    #[default]
     Number,
     Integer,
     String,
@@ -117,8 +224,33 @@ pub enum FieldType {
     List,
 }
 
+impl FieldType {
+    pub const ALL: [FieldType; 7] = [
+        FieldType::Number,
+        FieldType::Integer,
+        FieldType::String,
+        FieldType::Boolean,
+        FieldType::Datetime,
+        FieldType::Enum,
+        FieldType::List,
+    ];
+
+    /// The name in a rule document (`"number"`, `"datetime"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::Number => "number",
+            FieldType::Integer => "integer",
+            FieldType::String => "string",
+            FieldType::Boolean => "boolean",
+            FieldType::Datetime => "datetime",
+            FieldType::Enum => "enum",
+            FieldType::List => "list",
+        }
+    }
+}
+
 /// A declared event type and the properties rules may read from it.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EventType {
     pub id: String,
@@ -126,19 +258,20 @@ pub struct EventType {
     pub name: Option<Names>,
     /// Properties an event of this type may carry besides `type` and `at`, with their types.
     #[serde(default)]
-    pub properties: BTreeMap<String, PropType>,
+    pub properties: KeyMap<String, PropType>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PropType {
+    #[default]
     Number,
     String,
     Boolean,
 }
 
 /// A boolean tag (`when`) or a multi-tier tag (`tiers`, the first matching tier wins).
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Tag {
     pub id: String,
@@ -153,7 +286,7 @@ pub struct Tag {
     pub tiers: Option<Vec<Tier>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Tier {
     pub id: String,
@@ -161,7 +294,7 @@ pub struct Tier {
     pub when: Logic,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Layer {
     pub id: String,
@@ -174,16 +307,17 @@ pub struct Layer {
 }
 
 /// A programme of actions (SOP) such as new-client welcome or churn win-back.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Sop {
     pub id: String,
     pub name: Names,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
+    #[default]
     Push,
     Sms,
     Wecom,
@@ -222,9 +356,10 @@ impl Channel {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContentKind {
+    #[default]
     Benefit,
     Education,
     Product,
@@ -232,7 +367,7 @@ pub enum ContentKind {
 }
 
 /// A next-best action candidate.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Action {
     pub id: String,
@@ -269,7 +404,7 @@ pub struct Action {
 }
 
 /// Each component is a number or a JsonLogic expression evaluated for the client.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Score {
     pub propensity: Logic,
@@ -283,21 +418,21 @@ pub struct Score {
 
 /// Control groups: per SOP, a share of clients (chosen by a stable hash of the client id) that
 /// gets no action of that SOP, so the SOP's uplift can be measured.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Holdout {
     /// Changing the salt draws a new control group.
     pub salt: String,
     /// SOP id → share of clients held out (0 to 0.5).
-    pub sops: BTreeMap<String, f64>,
+    pub sops: KeyMap<String, f64>,
 }
 
 /// Marketing consent: per channel, a boolean client field (or `true` for channels that need no
 /// consent, such as in-app service messages). Channels not listed are denied.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Consent {
-    pub channels: BTreeMap<Channel, ConsentSource>,
+    pub channels: KeyMap<Channel, ConsentSource>,
     /// Boolean field: the client accepts personalised recommendations (PIPL art. 24).
     /// Without it every client is treated as opted out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,13 +448,19 @@ pub enum ConsentSource {
     Field(String),
 }
 
+impl Default for ConsentSource {
+    fn default() -> Self {
+        ConsentSource::Fixed(false)
+    }
+}
+
 /// Contact pressure rules: caps, quiet hours, suppression after rejections, top-k.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ContactPolicy {
     /// Per-channel caps.
     #[serde(default)]
-    pub channels: BTreeMap<Channel, Cap>,
+    pub channels: KeyMap<Channel, Cap>,
     /// A cap over all channels together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global: Option<Cap>,
@@ -333,14 +474,14 @@ pub struct ContactPolicy {
 }
 
 /// At most `max` contacts within the last `windowDays` days (contacts chosen in the same decision count).
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Cap {
     pub max: u32,
     pub window_days: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct QuietHours {
     /// Local time `HH:MM` when quiet hours begin (may be after `end`: the window crosses midnight).
@@ -353,17 +494,18 @@ pub struct QuietHours {
     pub channels: Option<Vec<Channel>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuietMode {
     /// The action is not taken.
+    #[default]
     Drop,
     /// The action is chosen but scheduled for the end of the quiet window.
     Defer,
 }
 
 /// After `rejections` rejected contacts within `windowDays`, pause for `pauseDays`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Suppression {
     pub rejections: u32,
@@ -374,9 +516,10 @@ pub struct Suppression {
     pub scope: Option<SuppressionScope>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SuppressionScope {
+    #[default]
     Action,
     Sop,
     Channel,
@@ -384,7 +527,7 @@ pub enum SuppressionScope {
 }
 
 /// Investor suitability: which product risks each investor class may be actively recommended.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Suitability {
     /// An `enum` field holding the client's class, lowest first (C1 … C5).
@@ -401,5 +544,5 @@ pub struct Suitability {
     /// Class → highest product risk it may be recommended. Default: the CSRC matching
     /// (C1→R1, C2→R2, C3→R3, C4→R4, C5→R5). The lowest class may only be matched to the lowest risk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_product_risk: Option<BTreeMap<String, String>>,
+    pub max_product_risk: Option<KeyMap<String, String>>,
 }

@@ -7,31 +7,22 @@
 //! standard library's: both are stable, so equal elements keep their order.
 //!
 //! The lists sorted here are short (a client's events, a decision's candidates) or sorted once
-//! (diagnostics); short lists are insertion-sorted in place, without allocating.
+//! (diagnostics). A list already in order is left as it is without allocating; otherwise its
+//! order is found over indices and then applied, so only that last step is per element type.
+//! The per-client hot paths use [`sort_hot_by`], inlined.
 
 use std::cmp::Ordering;
 
-/// Up to this many elements: insertion sort in place.
+/// Runs of this many indices are insertion-sorted before merging; [`sort_hot_by`] insertion-sorts
+/// lists up to this long in place.
 const SMALL: usize = 20;
 
 /// Sorts `v` stably by `cmp`, as `v.sort_by(cmp)` does.
 pub fn sort_by<T>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> Ordering) {
-    let n = v.len();
-    if n <= SMALL {
-        for i in 1..n {
-            let mut j = i;
-            while j > 0 && cmp(&v[j], &v[j - 1]) == Ordering::Less {
-                v.swap(j, j - 1);
-                j -= 1;
-            }
-        }
-        return;
+    // All but moving the elements is done over indices, once for every element type.
+    if let Some(order) = sorted_order(v.len(), &|a, b| cmp(&v[a], &v[b]) == Ordering::Less) {
+        permute(v, order);
     }
-    if (1..n).all(|i| cmp(&v[i - 1], &v[i]) != Ordering::Greater) {
-        return;
-    }
-    let order = stable_order(n, &|a, b| cmp(&v[a], &v[b]) == Ordering::Less);
-    permute(v, order);
 }
 
 /// Sorts `v` stably by a key, as `v.sort_by_key(key)` does.
@@ -56,6 +47,14 @@ pub fn sort_hot_by<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
             j -= 1;
         }
     }
+}
+
+/// The stable sorted order of `0..n` under `less`, or `None` when that is `0..n` (in order already).
+fn sorted_order(n: usize, less: &dyn Fn(usize, usize) -> bool) -> Option<Vec<usize>> {
+    if (1..n).all(|i| !less(i, i - 1)) {
+        return None;
+    }
+    Some(stable_order(n, less))
 }
 
 /// The stable sorted order of `0..n` under `less`: a bottom-up merge sort over indices, with

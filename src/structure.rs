@@ -1,5 +1,6 @@
-//! Structural check of a rule document against the JSON Schema that schemars generates for the
-//! wire types.
+//! Structural check of a document against the JSON Schema that schemars generates for the wire
+//! types: the simulation assumptions here; a rule document by [`crate::shape`], which a test
+//! holds to exactly this walker's findings over `schema/ruleset.schema.json`.
 //!
 //! serde stops at the first error, which turns fixing a hand-written rule document into a slow
 //! "fix one thing, run again" loop. Instead we walk the parsed [`Value`] alongside the schema and
@@ -12,9 +13,9 @@
 //! `oneOf` branch it picks the branch the author most plausibly meant and reports only its errors.
 
 use crate::diagnostics::{Diagnostic, closest, join};
+use crate::engine::FnvMap;
 use serde_json::{Map, Number, Value};
 use std::cmp::{Ordering, Reverse};
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// Upper bound on nested checks (document levels plus schema steps). serde_json stops parsing at
@@ -32,7 +33,7 @@ const PREVIEW_CHARS: usize = 40;
 /// Checks `doc` against `schema` (a JSON Schema as schemars 1.x emits it) and returns every
 /// structural problem, in document order.
 pub fn check(schema: &Value, doc: &Value) -> Vec<Diagnostic> {
-    let mut walker = Walker { root: schema, memo: HashMap::new(), type_cache: HashMap::new() };
+    let mut walker = Walker { root: schema, memo: FnvMap::default(), type_cache: FnvMap::default() };
     let mut out = Vec::new();
     walker.node(schema, doc, &Path::Root, Level::default(), &mut out);
     in_document_order(doc, out)
@@ -44,7 +45,7 @@ type Tried<'a> = (&'a Value, Rc<Vec<Diagnostic>>);
 
 /// A JSON pointer, built lazily: rendered (with [`join`]) only when a diagnostic needs it, so
 /// walking a valid document allocates no path strings.
-enum Path<'p> {
+pub(crate) enum Path<'p> {
     Root,
     Key(&'p Path<'p>, &'p str),
     Index(&'p Path<'p>, usize),
@@ -79,13 +80,13 @@ impl Level {
 }
 
 // JSON types as bits, so the types a `oneOf` accepts can be unioned across its branches.
-const NULL: u8 = 1;
-const BOOL: u8 = 2;
-const OBJ: u8 = 4;
-const ARR: u8 = 8;
-const NUM: u8 = 16; // a number with a fraction or exponent
-const INT: u8 = 32; // an integral number: serde rejects `1.0` for integer types, and so do we
-const STR: u8 = 64;
+pub(crate) const NULL: u8 = 1;
+pub(crate) const BOOL: u8 = 2;
+pub(crate) const OBJ: u8 = 4;
+pub(crate) const ARR: u8 = 8;
+pub(crate) const NUM: u8 = 16; // a number with a fraction or exponent
+pub(crate) const INT: u8 = 32; // an integral number: serde rejects `1.0` for integer types, and so do we
+pub(crate) const STR: u8 = 64;
 const ANY: u8 = 127;
 /// JSON Schema type names, their bits and how messages name them.
 const TYPES: [(&str, u8, &str); 7] = [
@@ -102,8 +103,8 @@ struct Walker<'a> {
     root: &'a Value,
     /// Errors of (branch schema, document value) pairs already tried: nested alternatives would
     /// otherwise re-check the same subtree exponentially often.
-    memo: HashMap<(usize, usize), Rc<Vec<Diagnostic>>>,
-    type_cache: HashMap<usize, u8>,
+    memo: FnvMap<(usize, usize), Rc<Vec<Diagnostic>>>,
+    type_cache: FnvMap<usize, u8>,
 }
 
 impl<'a> Walker<'a> {
@@ -202,7 +203,7 @@ impl<'a> Walker<'a> {
             (_, rest) => (&[], rest),
         };
         let unique = s.get("uniqueItems") == Some(&Value::Bool(true));
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: FnvMap<String, usize> = FnvMap::default();
         for (i, item) in items.iter().enumerate() {
             let item_path = Path::Index(path, i);
             // Compact JSON is canonical here, as serde_json's maps keep their keys sorted.
@@ -415,7 +416,7 @@ fn prop_names(props: Option<&Obj>) -> Vec<&str> {
     props.into_iter().flat_map(|p| p.keys().map(String::as_str)).collect()
 }
 
-fn bit_of(v: &Value) -> u8 {
+pub(crate) fn bit_of(v: &Value) -> u8 {
     match v {
         Value::Null => NULL,
         Value::Bool(_) => BOOL,
@@ -505,7 +506,7 @@ fn did_you_mean(d: Diagnostic, word: &str, candidates: Vec<&str>) -> Diagnostic 
     }
 }
 
-fn wrong_type(path: &Path, expected: u8, doc: &Value) -> Diagnostic {
+pub(crate) fn wrong_type(path: &Path, expected: u8, doc: &Value) -> Diagnostic {
     let msg = format!("expected {}, found {}", describe_types(expected), found(doc));
     Diagnostic::error("wrong-type", path, msg)
 }
@@ -514,7 +515,7 @@ fn not_allowed(path: &Path, doc: &Value) -> Diagnostic {
     Diagnostic::error("invalid-value", path, format!("{} is not allowed here", show(doc)))
 }
 
-fn invalid_value<'v>(path: &Path, doc: &Value, allowed: impl IntoIterator<Item = &'v Value>) -> Diagnostic {
+pub(crate) fn invalid_value<'v>(path: &Path, doc: &Value, allowed: impl IntoIterator<Item = &'v Value>) -> Diagnostic {
     let allowed: Vec<&Value> = allowed.into_iter().collect();
     let msg = match allowed.as_slice() {
         [one] => format!("expected {}, found {}", show(one), show(doc)),
@@ -524,7 +525,7 @@ fn invalid_value<'v>(path: &Path, doc: &Value, allowed: impl IntoIterator<Item =
     did_you_mean(d, doc.as_str().unwrap_or_default(), allowed.iter().filter_map(|v| v.as_str()).collect())
 }
 
-fn unknown_key(key: &str, path: &Path, allowed: &[&str]) -> Diagnostic {
+pub(crate) fn unknown_key(key: &str, path: &Path, allowed: &[&str]) -> Diagnostic {
     let msg = match allowed.len() {
         0 => format!("unknown key \"{key}\"; this object takes no keys"),
         n if n <= MAX_LISTED => format!("unknown key \"{key}\"; expected one of {}", quote_all(allowed)),
@@ -542,11 +543,11 @@ fn single_value(s: &Value) -> Option<&Value> {
     }
 }
 
-fn as_int(n: &Number) -> Option<i128> {
+pub(crate) fn as_int(n: &Number) -> Option<i128> {
     n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from))
 }
 
-fn num_cmp(a: &Number, b: &Number) -> Option<Ordering> {
+pub(crate) fn num_cmp(a: &Number, b: &Number) -> Option<Ordering> {
     match (as_int(a), as_int(b)) {
         (Some(x), Some(y)) => Some(x.cmp(&y)),
         _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
@@ -586,7 +587,7 @@ fn number_bounds(s: &Obj, n: &Number, path: &Path, out: &mut Vec<Diagnostic>) {
     }
     let range = s.get("format").and_then(Value::as_str).and_then(int_range);
     if let (true, Some((lo, hi)), Some(v)) = (out.len() == before, range, as_int(n)) {
-        if v < lo || v > hi {
+        if v < i128::from(lo) || v > i128::from(hi) {
             let msg = format!("{n} is out of range: expected an integer from {lo} to {hi}");
             out.push(Diagnostic::error("out-of-range", path, msg));
         }
@@ -594,16 +595,21 @@ fn number_bounds(s: &Obj, n: &Number, path: &Path, out: &mut Vec<Diagnostic>) {
 }
 
 /// The value range of schemars' integer formats. `uint`/`int` are the target's `usize`/`isize`,
-/// so on wasm32 the check agrees with what serde accepts there.
-fn int_range(format: &str) -> Option<(i128, i128)> {
+/// so on wasm32 the check agrees with what serde accepts there. 128-bit formats have none: they
+/// hold every integer serde_json can parse. (Bounds in `i64`/`u64`: printing an `i128` would link
+/// its own formatting code.)
+fn int_range(format: &str) -> Option<(i64, u64)> {
     let (signed, bits) = match format {
         "int" => (true, isize::BITS),
         "uint" => (false, usize::BITS),
         _ => (!format.starts_with('u'), format.trim_start_matches('u').strip_prefix("int")?.parse().ok()?),
     };
-    matches!(bits, 8 | 16 | 32 | 64 | 128).then_some(())?;
-    let bits = bits.min(127); // 128-bit types hold every number serde_json can parse
-    Some(if signed { (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) } else { (0, (1 << bits) - 1) })
+    matches!(bits, 8 | 16 | 32 | 64).then_some(())?;
+    Some(if signed {
+        (i64::MIN >> (64 - bits), (i64::MAX >> (64 - bits)) as u64)
+    } else {
+        (0, u64::MAX >> (64 - bits))
+    })
 }
 
 /// `minLength`/`maxLength`, `minItems`/`maxItems`, `minProperties`/`maxProperties`.
@@ -635,11 +641,11 @@ fn percent_decode(s: &str) -> String {
 /// Drops exact duplicates (overlapping `allOf` branches) and sorts stably by each path's position
 /// in the document, so problems read top to bottom even when several keywords reported on the
 /// same subtree (a flattened enum's `oneOf` next to the struct's own `properties`).
-fn in_document_order(doc: &Value, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut seen = HashSet::new();
+pub(crate) fn in_document_order(doc: &Value, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = FnvMap::default();
     let mut keyed: Vec<(Vec<usize>, Diagnostic)> = diags
         .into_iter()
-        .filter(|d| seen.insert((d.code, d.path.clone(), d.message.clone())))
+        .filter(|d| seen.insert((d.code, d.path.clone(), d.message.clone()), ()).is_none())
         .map(|d| (position(doc, &d.path), d))
         .collect();
     crate::sort::sort_by(&mut keyed, &|a, b| a.0.cmp(&b.0));

@@ -4,10 +4,10 @@
 //! are compiled against. Conditions themselves are checked by the compile stage.
 
 use crate::diagnostics::{Diagnostic, closest, join};
+use crate::engine::FnvMap;
 use crate::logic::compile::{EventSym, FieldSym, Symbols, TagSym};
 use crate::schema::{ConsentSource, ContentKind, FieldType, RuleSet};
 use crate::time::{self, TimeZone};
-use std::collections::HashMap;
 
 /// Default product risk levels, lowest first.
 pub const DEFAULT_PRODUCT_RISKS: [&str; 5] = ["R1", "R2", "R3", "R4", "R5"];
@@ -26,12 +26,12 @@ pub fn validate(rules: &RuleSet) -> (Symbols, Vec<Diagnostic>) {
     if rules.id.trim().is_empty() {
         v.diags.push(Diagnostic::error("empty-id", "/id", "the rule set needs a non-empty `id`"));
     }
-    v.unique("fields", rules.fields.iter().map(|f| f.id.as_str()));
-    v.unique("events", rules.events.iter().map(|e| e.id.as_str()));
-    v.unique("tags", rules.tags.iter().map(|t| t.id.as_str()));
-    v.unique("layers", rules.layers.iter().map(|l| l.id.as_str()));
-    v.unique("sops", rules.sops.iter().map(|s| s.id.as_str()));
-    v.unique("actions", rules.actions.iter().map(|a| a.id.as_str()));
+    v.unique("fields", &mut rules.fields.iter().map(|f| f.id.as_str()));
+    v.unique("events", &mut rules.events.iter().map(|e| e.id.as_str()));
+    v.unique("tags", &mut rules.tags.iter().map(|t| t.id.as_str()));
+    v.unique("layers", &mut rules.layers.iter().map(|l| l.id.as_str()));
+    v.unique("sops", &mut rules.sops.iter().map(|s| s.id.as_str()));
+    v.unique("actions", &mut rules.actions.iter().map(|a| a.id.as_str()));
 
     for (i, f) in rules.fields.iter().enumerate() {
         let path = format!("/fields/{i}");
@@ -45,7 +45,7 @@ pub fn validate(rules: &RuleSet) -> (Symbols, Vec<Diagnostic>) {
                 if vals.is_empty() {
                     v.diags.push(Diagnostic::error("empty-enum", join(&path, "values"), "`values` is empty"));
                 }
-                v.unique(&join(&path, "values")[1..], vals.iter().map(String::as_str));
+                v.unique(&join(&path, "values")[1..], &mut vals.iter().map(String::as_str));
             }
             (_, Some(_)) => v.diags.push(Diagnostic::error(
                 "unexpected-key",
@@ -113,7 +113,7 @@ pub fn validate(rules: &RuleSet) -> (Symbols, Vec<Diagnostic>) {
                 if tiers.is_empty() {
                     v.diags.push(Diagnostic::error("empty-tiers", join(&path, "tiers"), "`tiers` is empty"));
                 }
-                v.unique(&join(&path, "tiers")[1..], tiers.iter().map(|x| x.id.as_str()));
+                v.unique(&join(&path, "tiers")[1..], &mut tiers.iter().map(|x| x.id.as_str()));
             }
             _ => {}
         }
@@ -282,8 +282,9 @@ struct Validator {
 
 impl Validator {
     /// Reports every id that appears more than once in a list.
-    fn unique<'a>(&mut self, list: &str, ids: impl Iterator<Item = &'a str>) {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+    /// (`ids` is `dyn`: one copy of this for every kind of list.)
+    fn unique(&mut self, list: &str, ids: &mut dyn Iterator<Item = &str>) {
+        let mut seen: FnvMap<&str, usize> = FnvMap::default();
         for (i, id) in ids.enumerate() {
             if let Some(first) = seen.insert(id, i) {
                 self.diags.push(Diagnostic::error(
@@ -315,7 +316,7 @@ impl Validator {
             Some(f) => self.diags.push(Diagnostic::error(
                 "type-mismatch",
                 path,
-                format!("field `{id}` is {:?}, but {:?} is needed here", f.ty, want).to_lowercase(),
+                format!("field `{id}` is {}, but {} is needed here", f.ty.as_str(), want.as_str()),
             )),
             None => {
                 let names: Vec<&str> = syms.fields.iter().map(|f| f.name.as_str()).collect();
@@ -352,7 +353,7 @@ impl Validator {
                 "`validityDays` needs `assessedAtField` (the date of the risk assessment)",
             ));
         }
-        self.unique("suitability/productRisks", risks.iter().map(String::as_str));
+        self.unique("suitability/productRisks", &mut risks.iter().map(String::as_str));
         let classes: Vec<String> =
             syms.fields.iter().find(|f| f.name == s.investor_class_field).map(|f| f.values.clone()).unwrap_or_default();
         let Some(matrix) = &s.max_product_risk else {

@@ -1,6 +1,7 @@
 // The admin what-if page: wires the population, the draft rule editor, the assumptions, the
 // simulation worker, the report and the client inspector. Every number shown comes from the
-// package (../pkg); this file only moves inputs and results around.
+// package (../pkg, its simulation module `web/simulation.js`, which carries the whole API); this file
+// only moves inputs and results around.
 
 import { t, initLang, setLang, onLangChange, getLang } from './i18n.js';
 import { JsonEditor } from './editor.js';
@@ -502,7 +503,7 @@ async function main() {
   wire();
   initLang();
   try {
-    state.pkg = await import('../pkg/web/index.js');
+    state.pkg = await import('../pkg/web/simulation.js');
     const [rules, assumptions] = await Promise.all(
       [RULES_URL, ASSUMPTIONS_URL].map(async (u) => {
         const r = await fetch(u);

@@ -17,7 +17,7 @@
 // Load the package on the first message rather than with a static import: a module worker's
 // messages could otherwise arrive while its top-level await (wasm instantiation) is pending.
 let pkgPromise = null;
-const pkg = () => (pkgPromise ??= import('../pkg/web/index.js'));
+const pkg = () => (pkgPromise ??= import('../pkg/web/simulation.js'));
 
 const CLIENTS_PER_CHUNK = 10_000;
 const BYTES_PER_CHUNK = 1 << 20;

@@ -71,8 +71,8 @@ const stats = (xs) => {
 // ---------------------------------------------------------------- the population
 
 async function generate(file, size) {
-  const { importPackage } = await import('./engines/clientseg.mjs');
-  const m = importPackage();
+  const { importSimulation } = await import('./engines/clientseg.mjs');
+  const m = importSimulation();
   const fd = openSync(file, 'w');
   // generatePopulation returns every client at once; write them in slices to keep strings small.
   const pop = m.generatePopulation(size, 42);

@@ -493,7 +493,7 @@ fn lookup<'a, 'p>(frame: &Frame<'a>, mut segs: impl Iterator<Item = &'p str>) ->
     };
     for seg in segs {
         cur = match &cur {
-            Val::Obj(o) => o.get(seg)?.clone(),
+            Val::Obj(_) => cur.get(seg)?.clone(),
             Val::Arr(a) => a.get(seg.parse::<usize>().ok()?)?.clone(),
             Val::StrList(l) => Val::Str(l.get(seg.parse::<usize>().ok()?)?),
             _ => return None,

@@ -51,7 +51,7 @@ impl Lit {
             Lit::Str(s) => Val::Str(s),
             Lit::Time(t) => Val::Time(*t),
             Lit::Arr(a) => Val::Arr(a.iter().map(Lit::val).collect::<Rc<[Val]>>()),
-            Lit::Obj(o) => Val::Obj(Rc::new(o.iter().map(|(k, v)| (k.clone(), v.val())).collect())),
+            Lit::Obj(o) => Val::Obj(o.iter().map(|(k, v)| (k.clone(), v.val())).collect()),
         }
     }
 }

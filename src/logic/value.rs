@@ -6,7 +6,6 @@
 //! path allocates nothing for numbers, booleans and field strings.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 #[derive(Debug, Clone)]
@@ -21,7 +20,8 @@ pub enum Val<'a> {
     /// A list of strings borrowed from a record's `list` field.
     StrList(&'a [Box<str>]),
     Arr(Rc<[Val<'a>]>),
-    Obj(Rc<BTreeMap<String, Val<'a>>>),
+    /// An object's entries sorted by key (the order serde_json's map keeps): see [`Val::get`].
+    Obj(Rc<[(String, Val<'a>)]>),
     /// A datetime field's value (ms since the epoch). Behaves as that number in arithmetic.
     Time(i64),
 }
@@ -33,6 +33,12 @@ impl<'a> Val<'a> {
             Val::Owned(s) => Some(s),
             _ => None,
         }
+    }
+
+    /// An object's value for `key` (a binary search: the entries are sorted by key).
+    pub fn get(&self, key: &str) -> Option<&Val<'a>> {
+        let Val::Obj(o) = self else { return None };
+        o.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| &o[i].1)
     }
 
     pub fn is_null(&self) -> bool {
@@ -167,13 +173,7 @@ impl<'a> Val<'a> {
             J::Number(n) => Val::Num(n.as_f64().unwrap_or(f64::NAN)),
             J::String(s) => Val::Owned(Rc::from(s.as_str())),
             J::Array(a) => Val::Arr(a.iter().map(Val::from_json).collect()),
-            J::Object(o) => {
-                let mut m = BTreeMap::new();
-                for (k, v) in o {
-                    m.insert(k.clone(), Val::from_json(v));
-                }
-                Val::Obj(Rc::new(m))
-            }
+            J::Object(o) => Val::Obj(o.iter().map(|(k, v)| (k.clone(), Val::from_json(v))).collect()),
         }
     }
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// What a simulation assumes about the world outside the rules.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Assumptions {
     /// Free text: where the numbers come from.
@@ -49,7 +49,7 @@ pub(crate) fn default_currency() -> String {
 }
 
 /// One funnel breakpoint: the clients stuck at it and what converting one of them is worth.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Breakpoint {
     /// The tag that marks clients at this breakpoint (it must exist in both rule sets).
@@ -67,10 +67,11 @@ pub struct Breakpoint {
 }
 
 /// Which incentive a breakpoint's conversions earn the internet branch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum BreakpointKind {
     /// A lead becoming a client (account application, account opened).
+    #[default]
     Lead,
     /// A new client's first deposit or first trade: new-client revenue.
     NewClient,
@@ -79,7 +80,7 @@ pub enum BreakpointKind {
 }
 
 /// The internet branch's incentives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Incentives {
     /// Share of projected new-client revenue.

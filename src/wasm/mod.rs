@@ -6,12 +6,16 @@
 use crate::diagnostics::Diagnostic;
 use crate::engine::{Context, Engine as Core};
 use crate::record::Record;
-use crate::synth::{PopulationSpec, generate};
 use crate::time;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod codec;
+// The seeded synthetic population and the what-if simulation: in the second module only
+// (`clientseg/simulation`, see Cargo.toml).
+#[cfg(feature = "simulation")]
+mod population;
+#[cfg(feature = "simulation")]
 mod sim;
 
 // The interfaces the signatures below name (RuleSet, Client, Decision, ...), generated from the
@@ -265,50 +269,6 @@ pub fn apply_logic(
     match crate::logic::apply(&rule, &data) {
         Ok(v) => to_js(&v),
         Err(d) => Err(diagnostics_error("INVALID_LOGIC", "the rule does not compile", &d)),
-    }
-}
-
-/// The seeded synthetic population: `size` clients, the same on every runtime for the same
-/// `seed` and `now` (default 2026-11-25T10:00:00+08:00).
-#[wasm_bindgen(js_name = generatePopulation, unchecked_return_type = "Client[]")]
-pub fn generate_population(
-    size: u32,
-    seed: f64,
-    #[wasm_bindgen(unchecked_optional_param_type = "Instant | null")] now: &JsValue,
-) -> Result<JsValue, JsValue> {
-    to_js(&generate(&population_spec(size as usize, seed, now)?))
-}
-
-/// The same population as NDJSON bytes (one client per line, `\n` after each): byte for byte
-/// what the native `synth::generate_ndjson` writes, for `decideBatch`, `Simulation.addNdjson` or a
-/// file.
-#[wasm_bindgen(js_name = generatePopulationNdjson)]
-pub fn generate_population_ndjson(
-    size: u32,
-    seed: f64,
-    #[wasm_bindgen(unchecked_optional_param_type = "Instant | null")] now: &JsValue,
-) -> Result<Vec<u8>, JsValue> {
-    Ok(crate::synth::generate_ndjson(&population_spec(size as usize, seed, now)?).into_bytes())
-}
-
-/// The synthetic population's spec from JS arguments: `seed` a non-negative integer (exact in a
-/// JS number), `now` optional (default 2026-11-25T10:00:00+08:00).
-fn population_spec(size: usize, seed: f64, now: &JsValue) -> Result<PopulationSpec, JsValue> {
-    let seed = population_seed(seed)?;
-    let now = if now.is_undefined() || now.is_null() {
-        time::parse_datetime("2026-11-25T10:00:00+08:00", time::TimeZone::SHANGHAI).unwrap_or(0)
-    } else {
-        parse_now(now, time::TimeZone::SHANGHAI)?
-    };
-    Ok(PopulationSpec { size, seed, now })
-}
-
-/// A population seed: a non-negative integer, exact in a JS number (at most 2^53 − 1).
-fn population_seed(seed: f64) -> Result<u64, JsValue> {
-    if (0.0..=9_007_199_254_740_991.0).contains(&seed) && seed.fract() == 0.0 {
-        Ok(seed as u64)
-    } else {
-        Err(error("INVALID_OPTIONS", "`seed` must be a non-negative integer", &[("path", "seed".into())]))
     }
 }
 

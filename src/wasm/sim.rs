@@ -1,12 +1,14 @@
 //! The what-if simulation's JavaScript API: `new Simulation(published, draft, { now,
 //! assumptions })`, then chunks of input (`addSynthetic`, `addNdjson`, `addCsv`), `finish()` and
 //! `report()`. The admin page drives it from a Web Worker, a chunk at a time, for its progress
-//! bar. Everything it computes is [`crate::simulate`], tested natively.
+//! bar. Everything it computes is [`crate::simulate`], tested natively. Built only with the cargo
+//! feature `simulation`: the package's second module, `clientseg/simulation`, which only the admin
+//! page loads, so that apps load a module without it.
 
-use super::{diagnostics_error, error, get, json_text, parse_now, population_seed, population_spec, rules_text, to_js};
+use super::population::population_seed;
+use super::{diagnostics_error, error, get, json_text, parse_now, rules_text, to_js};
 use crate::engine::{CompileError, Context, Engine};
 use crate::simulate::{Assumptions, Progress, Simulation as Core};
-use crate::synth;
 use wasm_bindgen::prelude::*;
 
 fn compile(rules: &JsValue, side: &str) -> Result<Engine, JsValue> {
@@ -128,15 +130,4 @@ impl Simulation {
     pub fn report(&self) -> Result<JsValue, JsValue> {
         to_js(&self.core.report())
     }
-}
-
-/// Synthetic client `index` of the seeded population (for inspecting one client): the same
-/// object as `generatePopulation(size, seed, now)[index]`.
-#[wasm_bindgen(js_name = syntheticClient, unchecked_return_type = "Client")]
-pub fn synthetic_client(
-    index: u32,
-    #[wasm_bindgen(js_name = seed)] seed_value: f64,
-    #[wasm_bindgen(unchecked_optional_param_type = "Instant | null")] now: &JsValue,
-) -> Result<JsValue, JsValue> {
-    to_js(&synth::client(&population_spec(0, seed_value, now)?, index as usize))
 }

@@ -23,7 +23,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const artefacts = join(root, 'target', 'artefacts');
 const require = createRequire(join(root, 'tests', 'apps', 'package.json'));
 const { chromium } = require('playwright-core');
-const pkg = createRequire(import.meta.url)('../../pkg/node/clientseg.js');
+// The admin page's module (`clientseg/simulation`): the page uses it, and it has the generator.
+const pkg = createRequire(import.meta.url)('../../pkg/node/clientseg_simulation.js');
 
 const CHROMIUM_FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -1,5 +1,6 @@
 // The package's JavaScript API in Node: import and require, thrown errors with codes, the
-// privacy manifest, plain JsonLogic, the seeded population.
+// privacy manifest, plain JsonLogic; the seeded population and the what-if simulation from the
+// package's second module (`clientseg/simulation`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -7,20 +8,46 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import * as esm from '../../pkg/node/index.mjs';
+import * as sim from '../../pkg/node/simulation.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const rules = JSON.parse(readFileSync(join(root, 'rules', 'internet-branch.json'), 'utf8'));
 const require = createRequire(import.meta.url);
 const now = '2026-11-25T10:00:00+08:00';
 
-test('import and require expose the same API', () => {
+const CORE_API = ['Engine', 'validateRules', 'applyLogic', 'version', 'schemaVersion'];
+const SIMULATION_ONLY = ['Simulation', 'generatePopulation', 'generatePopulationNdjson', 'syntheticClient'];
+
+test('import and require expose the same API; the simulation module adds the simulation and the population', () => {
   const cjs = require('../../pkg/node/clientseg.js');
-  for (const name of ['Engine', 'Simulation', 'validateRules', 'applyLogic', 'generatePopulation', 'generatePopulationNdjson', 'syntheticClient', 'version', 'schemaVersion']) {
+  for (const name of CORE_API) {
     assert.equal(typeof esm[name], 'function', name);
     assert.equal(cjs[name], esm[name], name);
   }
+  // The core module, the one apps load, carries neither the simulation nor the population generator.
+  for (const name of SIMULATION_ONLY) {
+    assert.equal(esm[name], undefined, name);
+    assert.equal(cjs[name], undefined, name);
+  }
+  const simCjs = require('../../pkg/node/clientseg_simulation.js');
+  for (const name of [...CORE_API, ...SIMULATION_ONLY]) {
+    assert.equal(typeof sim[name], 'function', name);
+    assert.equal(simCjs[name], sim[name], name);
+  }
   assert.equal(esm.schemaVersion(), 1);
   assert.match(esm.version(), /^\d+\.\d+\.\d+/);
+  assert.equal(sim.version(), esm.version());
+});
+
+test('the core and the simulation module decide alike', () => {
+  const core = esm.Engine.compile(rules);
+  const full = sim.Engine.compile(rules);
+  assert.deepEqual(full.info(), core.info());
+  for (const client of sim.generatePopulation(100, 3, now)) {
+    assert.deepEqual(full.decide(client, { now, trace: true }), core.decide(client, { now, trace: true }));
+  }
+  const bytes = sim.generatePopulationNdjson(300, 4, now);
+  assert.deepEqual(full.decideBatch(bytes, { now }), core.decideBatch(bytes, { now }));
 });
 
 test('decide returns the decision with reasons and an explanation', () => {
@@ -93,10 +120,10 @@ test('applyLogic is plain JsonLogic', () => {
 test('the synthetic population in wasm is byte for byte the native one (synth::GOLDEN_DIGEST_1000_42)', () => {
   // FNV-1a (64-bit) over the NDJSON of 1,000 clients, seed 42, the default now: the constant the
   // native unit test asserts; and the same clients as objects.
-  const bytes = esm.generatePopulationNdjson(1000, 42, now);
+  const bytes = sim.generatePopulationNdjson(1000, 42, now);
   assert.ok(bytes instanceof Uint8Array);
   const lines = new TextDecoder().decode(bytes).trimEnd().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines, esm.generatePopulation(1000, 42, now));
+  assert.deepEqual(lines, sim.generatePopulation(1000, 42, now));
   let h = 0xcbf29ce484222325n;
   for (const byte of bytes) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
   const golden = readFileSync(join(root, 'src', 'synth.rs'), 'utf8').match(/GOLDEN_DIGEST_1000_42: u64 = 0x([0-9a-f_]+);/)[1].replaceAll('_', '');
@@ -104,18 +131,18 @@ test('the synthetic population in wasm is byte for byte the native one (synth::G
 });
 
 test('generatePopulation is seeded and deterministic', () => {
-  const a = esm.generatePopulation(50, 42);
-  const b = esm.generatePopulation(50, 42);
+  const a = sim.generatePopulation(50, 42);
+  const b = sim.generatePopulation(50, 42);
   assert.equal(a.length, 50);
   assert.deepEqual(a, b);
-  assert.notDeepEqual(esm.generatePopulation(50, 43), a);
+  assert.notDeepEqual(sim.generatePopulation(50, 43), a);
   const engine = esm.Engine.compile(rules);
   for (const c of a) assert.equal(engine.decide(c, { now }).clientId, c.id);
 });
 
 test('decideBatch decides NDJSON in one call, with compact results and per-line errors', () => {
   const engine = esm.Engine.compile(rules);
-  const clients = esm.generatePopulation(300, 7);
+  const clients = sim.generatePopulation(300, 7);
   const lines = clients.map((c) => JSON.stringify(c));
   lines[5] = '{"id": "broken",';
   lines[9] = JSON.stringify({ ...clients[9], aum: 'lots' });
@@ -164,13 +191,13 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
   const assumptions = JSON.parse(readFileSync(join(root, 'rules', 'internet-branch.simulation.json'), 'utf8'));
   const draft = structuredClone(rules);
   draft.contactPolicy.channels.sms.max = 0;
-  const pop = esm.generatePopulation(400, 9, now);
+  const pop = sim.generatePopulation(400, 9, now);
   pop[17] = { id: 'bad', aum: 'lots' };
   const bytes = new TextEncoder().encode(pop.map((c) => JSON.stringify(c)).join('\n'));
-  const one = new esm.Simulation(rules, draft, { now, assumptions });
+  const one = new sim.Simulation(rules, draft, { now, assumptions });
   one.addNdjson(bytes);
   assert.deepEqual(one.finish(), { clients: 399, rejected: 1 });
-  const chunked = new esm.Simulation(JSON.stringify(rules), draft, { now, assumptions: JSON.stringify(assumptions) });
+  const chunked = new sim.Simulation(JSON.stringify(rules), draft, { now, assumptions: JSON.stringify(assumptions) });
   for (let at = 0; at < bytes.length; at += 7_777) chunked.addNdjson(bytes.subarray(at, at + 7_777));
   chunked.finish();
   const report = one.report();
@@ -180,17 +207,17 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
   assert.ok(report.published.actionsByChannel.sms > 0);
   assert.equal(report.transitions.counts.flat().reduce((a, b) => a + b, 0), 399);
 
-  const synthetic = new esm.Simulation(rules, rules, { now, assumptions });
+  const synthetic = new sim.Simulation(rules, rules, { now, assumptions });
   synthetic.addSynthetic(0, 150, 9);
   assert.deepEqual(synthetic.addSynthetic(150, 250, 9), { clients: 400, rejected: 0 });
-  assert.equal(JSON.stringify(esm.syntheticClient(17, 9, now)), JSON.stringify(esm.generatePopulation(400, 9, now)[17]));
+  assert.equal(JSON.stringify(sim.syntheticClient(17, 9, now)), JSON.stringify(sim.generatePopulation(400, 9, now)[17]));
   assert.equal(synthetic.report().clientsChangingLayer, 0);
 
   // Split between workers: each part's counts, merged in order, give the one-shot report;
   // the bad line keeps its number in the whole file.
   const cut = bytes.indexOf(10, bytes.length >> 1) + 1;
-  const head = new esm.Simulation(rules, draft, { now, assumptions });
-  const tail = new esm.Simulation(rules, draft, { now, assumptions });
+  const head = new sim.Simulation(rules, draft, { now, assumptions });
+  const tail = new sim.Simulation(rules, draft, { now, assumptions });
   head.addNdjson(bytes.subarray(0, cut));
   tail.addNdjson(bytes.subarray(cut));
   const counts = tail.partial();
@@ -203,17 +230,17 @@ test('Simulation: chunks split anywhere give the one-shot report; bad rules and 
 
   const broken = structuredClone(rules);
   broken.layers[0].when = { var: 'no_such_field' };
-  assert.throws(() => new esm.Simulation(rules, broken, { now, assumptions }),
+  assert.throws(() => new sim.Simulation(rules, broken, { now, assumptions }),
     (e) => e.code === 'INVALID_RULES' && e.side === 'draft' && e.diagnostics.length > 0);
-  assert.throws(() => new esm.Simulation(rules, rules, { now, assumptions: { ...assumptions, executionShare: 2 } }),
+  assert.throws(() => new sim.Simulation(rules, rules, { now, assumptions: { ...assumptions, executionShare: 2 } }),
     (e) => e.code === 'INVALID_ASSUMPTIONS' && e.path === '/executionShare');
-  assert.throws(() => new esm.Simulation(rules, rules, { now }), (e) => e.code === 'INVALID_OPTIONS' && e.path === 'assumptions');
+  assert.throws(() => new sim.Simulation(rules, rules, { now }), (e) => e.code === 'INVALID_OPTIONS' && e.path === 'assumptions');
   assert.throws(() => synthetic.addSynthetic(0, 1, -1), (e) => e.code === 'INVALID_OPTIONS');
 });
 
 test('decide with explain: false is the same decision without the words', () => {
   const engine = esm.Engine.compile(rules);
-  for (const client of esm.generatePopulation(200, 5, now)) {
+  for (const client of sim.generatePopulation(200, 5, now)) {
     const full = engine.decide(client, { now });
     const lean = engine.decide(client, { now, explain: false });
     assert.equal(lean.explanation, undefined);

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { Engine, generatePopulation } from '../../pkg/node/index.mjs';
+import { Engine } from '../../pkg/node/index.mjs';
+import { generatePopulation } from '../../pkg/node/simulation.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const rules = JSON.parse(readFileSync(join(root, 'rules', 'internet-branch.json'), 'utf8'));

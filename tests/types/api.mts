@@ -1,16 +1,13 @@
 // Type test of the npm package: the README's JavaScript usage, type-checked against the built
 // package's declarations (pkg/node/clientseg.d.ts and pkg/web/index.d.ts, through package.json
-// `exports`). Each `@ts-expect-error` line is a mistake the types must reject: tsc fails when one
+// `exports`; the simulation and the synthetic population from `clientseg/simulation`,
+// pkg/node/clientseg_simulation.d.ts and pkg/web/simulation.d.ts). Each `@ts-expect-error` line is a mistake the types must reject: tsc fails when one
 // is accepted, so this also proves the API is not typed `any`. Run by .ci/test:
 //   tsc --noEmit -p tests/types/tsconfig.node.json && tsc --noEmit -p tests/types/tsconfig.web.json
 import {
   Engine,
-  Simulation,
   applyLogic,
-  generatePopulation,
-  generatePopulationNdjson,
   schemaVersion,
-  syntheticClient,
   validateRules,
   version,
   type BatchResult,
@@ -29,6 +26,18 @@ import {
   type SimulationProgress,
   type SimulationReport,
 } from 'clientseg';
+import {
+  Simulation,
+  Engine as SimulationEngine,
+  generatePopulation,
+  generatePopulationNdjson,
+  syntheticClient,
+} from 'clientseg/simulation';
+// @ts-expect-error the module apps load has no simulation: it comes from `clientseg/simulation`
+import { Simulation as NotInTheCore } from 'clientseg';
+// @ts-expect-error nor the synthetic population
+import { generatePopulation as NotInTheCoreEither } from 'clientseg';
+show(NotInTheCore, NotInTheCoreEither);
 
 // Stand-ins for what the README gets from node:fs and the console (no @types/node or DOM here).
 declare function show(...values: unknown[]): void;
@@ -214,6 +223,9 @@ try {
 declare const assumptionsText: string; // readFileSync(require.resolve('clientseg/rules/internet-branch.simulation.json'), 'utf8')
 const assumptions: Assumptions = JSON.parse(assumptionsText);
 const sim = new Simulation(rulesText, rules, { now: '2026-11-25T10:00:00+08:00', assumptions });
+// The simulation module carries the whole API too (the admin page loads only it).
+const adminEngine: SimulationEngine = SimulationEngine.compile(rulesText);
+show(adminEngine.info().contentHash);
 let progress: SimulationProgress = sim.addSynthetic(0, 10_000, 42);
 progress = sim.addNdjson(ndjson);
 progress = sim.addCsv(csvBytes);

@@ -15,6 +15,11 @@ export function importPackage() {
   return createRequire(import.meta.url)(path.join(pkgDir(), 'node', 'clientseg.js'));
 }
 
+/** The package's second module (`clientseg/simulation`): the synthetic population lives there. */
+export function importSimulation() {
+  return createRequire(import.meta.url)(path.join(pkgDir(), 'node', 'clientseg_simulation.js'));
+}
+
 export function load({ rulesText, now }) {
   const cs = importPackage();
   const engine = cs.Engine.compile(rulesText);
