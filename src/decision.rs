@@ -108,7 +108,7 @@ pub struct TraceEntry {
 }
 
 /// A decision by index into the rule set (see [`Engine::outline`]).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outline {
     /// Set tags in declaration order: (tag, value) with the value as in [`Evaluation::tags`].
     pub tags: Vec<(u16, u16)>,
@@ -257,39 +257,37 @@ impl Engine {
     /// What the decision says, by index: the one reading of an evaluation that
     /// [`Engine::describe_with`] puts into words and the wasm boundary sends to JavaScript as numbers.
     pub fn outline(&self, rec: &Record, ev: &Evaluation) -> Outline {
-        let tags = (0..self.tags.len() as u16).map(|t| (t, ev.tags[t as usize])).filter(|(_, k)| *k > 0);
+        let mut out = Outline::default();
+        self.outline_into(rec, ev, &mut out);
+        out
+    }
+
+    /// [`Engine::outline`] into `out`, reusing its buffers.
+    pub fn outline_into(&self, rec: &Record, ev: &Evaluation, out: &mut Outline) {
+        out.tags.clear();
+        out.tags.extend((0..self.tags.len() as u16).map(|t| (t, ev.tags[t as usize])).filter(|(_, k)| *k > 0));
+        out.primary = ev.primary;
+        out.layers.clear();
+        out.layers.extend((0..self.layers.len() as u16).filter(|&l| ev.layers[l as usize]));
         // A chosen fallback stands in for the personalised action the client opted out of.
         let fallback_for = |i: usize| {
             (0..self.actions.len())
                 .find(|&p| self.actions[p].fallback == Some(i as u16) && ev.fates[p] == Fate::PersonalisationOff)
         };
-        let mut chosen = Vec::new();
-        let mut not_chosen = Vec::new();
-        for (i, fate) in ev.fates.iter().enumerate() {
-            match *fate {
-                Fate::Chosen { rank, score, deferred_until } => chosen.push((
-                    rank,
-                    OutlinedAction {
-                        action: i as u16,
-                        score,
-                        deferred_until,
-                        fallback_for: fallback_for(i).map(|p| p as u16),
-                    },
-                )),
-                fate => not_chosen.push((i as u16, fate)),
+        // `ev.chosen` is in rank order: an action's rank is its position there.
+        out.chosen.clear();
+        for &i in &ev.chosen {
+            if let Fate::Chosen { score, deferred_until, .. } = ev.fates[i as usize] {
+                let fallback_for = fallback_for(i as usize).map(|p| p as u16);
+                out.chosen.push(OutlinedAction { action: i, score, deferred_until, fallback_for });
             }
         }
-        crate::sort::sort_by_key(&mut chosen, |(r, _)| *r);
-        Outline {
-            tags: tags.collect(),
-            primary: ev.primary,
-            layers: (0..self.layers.len() as u16).filter(|&l| ev.layers[l as usize]).collect(),
-            chosen: chosen.into_iter().map(|(_, a)| a).collect(),
-            not_chosen,
-            control_groups: (0..self.sops.len() as u16)
-                .filter(|&s| self.in_control_group(s as usize, &rec.id))
-                .collect(),
-        }
+        out.not_chosen.clear();
+        out.not_chosen.extend(
+            ev.fates.iter().enumerate().filter(|(_, f)| !matches!(f, Fate::Chosen { .. })).map(|(i, f)| (i as u16, *f)),
+        );
+        out.control_groups.clear();
+        out.control_groups.extend((0..self.sops.len() as u16).filter(|&s| self.in_control_group(s as usize, &rec.id)));
     }
 
     /// The id tables of [`Outline`]s (see [`DecisionTables`]).

@@ -5,7 +5,7 @@
 //   plan names them: nothing else is looked at) and write them, tagged by JavaScript type, as the
 //   bytes src/encoded.rs reads (its module docs describe the format);
 // - `decision` builds the decision object from the numbers `Engine::outline` gives (see
-//   `write_outline` in src/wasm/mod.rs) and the rule set's id tables.
+//   `Codec::decision` in src/wasm/codec.rs) and the rule set's id tables.
 // Anything unusual (a Date, a getter that throws, a lone surrogate) is written as OTHER, and the
 // record then takes the JSON route, so results and diagnostics are exactly those of the full reader.
 
@@ -115,6 +115,7 @@ export class Codec {
     this.n = 0;
     this.busy = false;
     this.lastId = '';
+    this.nowText = '';
   }
 
   /**
@@ -370,9 +371,10 @@ export class Codec {
   /**
    * The decision of the client encoded last, from its outline (`len` numbers at byte `ptr` of
    * wasm memory, laid out by `Codec::decision` in src/wasm/codec.rs) and `now` (the decision
-   * instant as text).
+   * instant as text; undefined when it is the last one's).
    */
   decision(now, ptr, len) {
+    if (now !== undefined) this.nowText = now;
     if (this.wasmNumbers.buffer !== this.memory.buffer) this.wasmNumbers = new Float64Array(this.memory.buffer);
     const d = this.wasmNumbers;
     const t = this.tables;
@@ -405,7 +407,7 @@ export class Codec {
     return {
       clientId: this.lastId,
       ruleSet: { id: rs.id, version: rs.version, contentHash: rs.contentHash },
-      now,
+      now: this.nowText,
       tags,
       primaryLayer: primary < 0 ? null : t.layers[primary],
       layers,

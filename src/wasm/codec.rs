@@ -9,7 +9,9 @@ use super::{json_text, to_js};
 use crate::RecordError;
 use crate::decision::Outline;
 use crate::diagnostics::Diagnostic;
+use crate::engine::Context;
 use crate::engine::Engine as Core;
+use crate::evaluate::Evaluation;
 use crate::record::Record;
 use crate::time;
 use std::cell::RefCell;
@@ -57,31 +59,31 @@ pub(super) struct Options {
 
 pub(super) struct Codec {
     js: Js,
-    /// Per tag, its position among the keys of a decision's `tags`.
-    tag_rank: Vec<u16>,
-    /// The last decision instant and its text.
-    now: RefCell<Option<(i64, JsValue)>>,
+    /// The tags in the order a decision's `tags` lists them.
+    tag_order: Vec<u16>,
+    /// The decision instant whose text `codec.js` holds (it is sent only when it changes).
+    now: std::cell::Cell<Option<i64>>,
     /// Where the encoder copies a client's bytes.
     bytes: RefCell<Vec<u8>>,
     /// Where an outline's numbers are laid out for `decision`.
     outline: RefCell<Vec<f64>>,
+    /// The evaluation and the outline of the last decision, kept for their buffers.
+    last: RefCell<(Evaluation, Outline)>,
 }
 
 impl Codec {
     pub(super) fn new(core: &Core) -> Codec {
         let tables = core.decision_tables();
-        let mut tag_rank = vec![0; tables.tags.len()];
-        for (rank, &t) in tables.tag_order.iter().enumerate() {
-            tag_rank[t as usize] = rank as u16;
-        }
+        let tag_order = tables.tag_order.clone();
         let plan = to_js(&core.encoder_plan()).unwrap_or(JsValue::NULL);
         let tables = to_js(&tables).unwrap_or(JsValue::NULL);
         Codec {
             js: Js::new(&plan, &tables, &wasm_bindgen::memory()),
-            tag_rank,
-            now: RefCell::new(None),
+            tag_order,
+            now: std::cell::Cell::new(None),
             bytes: RefCell::new(vec![0; 4096]),
             outline: RefCell::new(Vec::new()),
+            last: RefCell::default(),
         }
     }
 
@@ -136,9 +138,20 @@ impl Codec {
         }
     }
 
+    /// The decision object without words for the client read by [`Codec::read`] last, built in
+    /// JS from its outline; the evaluation when the numbers cannot carry it (see [`Codec::decision`]).
+    pub(super) fn decide(&self, core: &Core, record: &Record, ctx: &Context) -> Result<JsValue, Evaluation> {
+        let mut fresh = <(Evaluation, Outline)>::default();
+        let mut kept = self.last.try_borrow_mut().ok();
+        let (ev, outline) = kept.as_deref_mut().unwrap_or(&mut fresh);
+        core.evaluate(record, ctx, ev);
+        core.outline_into(record, ev, outline);
+        self.decision(core, outline, ctx.now).ok_or_else(|| ev.clone())
+    }
+
     /// The decision object of an outline, for a client read by [`Codec::read`] last; `None` when the
     /// numbers cannot carry it (a deferred action's time, a score JSON would write as `null`).
-    pub(super) fn decision(&self, core: &Core, o: &Outline, now: i64) -> Option<JsValue> {
+    fn decision(&self, core: &Core, o: &Outline, now: i64) -> Option<JsValue> {
         if o.chosen.iter().any(|c| c.deferred_until.is_some() || !c.score.is_finite()) {
             return None;
         }
@@ -146,12 +159,11 @@ impl Codec {
         out.clear();
         out.push(o.primary.map_or(-1.0, f64::from));
         out.push(o.tags.len() as f64);
-        let mut tags = o.tags.clone();
-        crate::sort::sort_hot_by(&mut tags, |a: &(u16, u16), b: &(u16, u16)| {
-            self.tag_rank[a.0 as usize].cmp(&self.tag_rank[b.0 as usize])
-        });
-        for (t, k) in tags {
-            out.extend([f64::from(t), f64::from(k)]);
+        // `o.tags` is in declaration order (by tag index); the object lists them in key order.
+        for &t in &self.tag_order {
+            if let Ok(at) = o.tags.binary_search_by_key(&t, |x| x.0) {
+                out.extend([f64::from(t), f64::from(o.tags[at].1)]);
+            }
         }
         out.push(o.layers.len() as f64);
         out.extend(o.layers.iter().map(|&l| f64::from(l)));
@@ -165,20 +177,13 @@ impl Codec {
         }
         out.push(o.control_groups.len() as f64);
         out.extend(o.control_groups.iter().map(|&s| f64::from(s)));
-        let now = self.now_text(core, now);
+        let now = if self.now.get() == Some(now) {
+            JsValue::UNDEFINED
+        } else {
+            self.now.set(Some(now));
+            JsValue::from(time::format_datetime(now, core.time_zone()))
+        };
         Some(self.js.decision(&now, out.as_ptr(), out.len()))
-    }
-
-    fn now_text(&self, core: &Core, now: i64) -> JsValue {
-        let mut cached = self.now.borrow_mut();
-        match &*cached {
-            Some((ms, text)) if *ms == now => text.clone(),
-            _ => {
-                let text = JsValue::from(time::format_datetime(now, core.time_zone()));
-                *cached = Some((now, text.clone()));
-                text
-            }
-        }
     }
 }
 

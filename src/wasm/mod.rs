@@ -143,11 +143,9 @@ impl Engine {
         if explain || ctx.trace {
             return to_js(&self.core.decide_with(&record, &ctx, explain));
         }
-        let mut ev = crate::evaluate::Evaluation::default();
-        self.core.evaluate(&record, &ctx, &mut ev);
-        match codec.decision(&self.core, &self.core.outline(&record, &ev), ctx.now) {
-            Some(d) => Ok(d),
-            None => to_js(&self.core.describe_with(&record, &ctx, &ev, false)),
+        match codec.decide(&self.core, &record, &ctx) {
+            Ok(d) => Ok(d),
+            Err(ev) => to_js(&self.core.describe_with(&record, &ctx, &ev, false)),
         }
     }
 
