@@ -124,7 +124,11 @@ impl Codec {
     /// The options of a single decision, in one call into JS rather than a `Reflect.get` (and a
     /// key string) each.
     pub(super) fn options(&self, options: &JsValue) -> Options {
-        let mut out = self.outline.borrow_mut();
+        // A getter of `options` may call the engine again while its buffer is in use: then the
+        // inner call reads into a buffer of its own.
+        let mut own = Vec::new();
+        let mut kept = self.outline.try_borrow_mut().ok();
+        let out = kept.as_deref_mut().unwrap_or(&mut own);
         let len = out.len().max(2);
         out.resize(len, 0.0);
         let raw_now = self.js.options(options, out.as_mut_ptr());
@@ -155,7 +159,8 @@ impl Codec {
         if o.chosen.iter().any(|c| c.deferred_until.is_some() || !c.score.is_finite()) {
             return None;
         }
-        let mut out = self.outline.borrow_mut();
+        // Busy only when a getter of the outer call's options called the engine: the JSON route.
+        let mut out = self.outline.try_borrow_mut().ok()?;
         out.clear();
         out.push(o.primary.map_or(-1.0, f64::from));
         out.push(o.tags.len() as f64);

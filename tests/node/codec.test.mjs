@@ -265,3 +265,17 @@ test('options read in JS: every form of now, and the flags, as wasm reads them',
     assert.equal(e.path, 'now');
   }
 });
+
+test('a getter of the options that calls the engine: both decisions are right', () => {
+  const inner = population[21];
+  let innerDecision = null;
+  const options = {
+    explain: false,
+    get now() {
+      innerDecision = engine.decide(inner, { now, explain: false });
+      return now;
+    },
+  };
+  assert.deepStrictEqual(engine.decide(population[22], options), jsonRoute(population[22]));
+  assert.deepStrictEqual(innerDecision, jsonRoute(inner));
+});
