@@ -5,9 +5,12 @@
 //   plan names them: nothing else is looked at) and write them, tagged by JavaScript type, as the
 //   bytes src/encoded.rs reads (its module docs describe the format);
 // - `decision` builds the decision object from the numbers `Engine::outline` gives (see
-//   `Codec::decision` in src/wasm/codec.rs) and the rule set's id tables.
+//   `Codec::decision` in src/wasm/codec.rs) and the rule set's id tables;
+// - `options` reads a single decision's options in one call.
 // Anything unusual (a Date, a getter that throws, a lone surrogate) is written as OTHER, and the
 // record then takes the JSON route, so results and diagnostics are exactly those of the full reader.
+// Fields are read as properties (`client[field]`), so a value a prototype getter provides is read
+// too, where `JSON.stringify` would see only own properties.
 
 const ABSENT = 0;
 const FALSE = 1;
@@ -99,8 +102,8 @@ export function commonTime(s) {
 export class Codec {
   /**
    * `plan`: `{ fields, datetime: [whether each field is a datetime], events: [[type, [property,
-   * ...]], ...] }`; `tables`: the id tables of
-   * decisions; `memory`: the wasm instance's memory, where bytes and outlines are exchanged.
+   * ...]], ...] }`; `tables`: the id tables of decisions; `memory`: the wasm instance's memory,
+   * where bytes and outlines are exchanged.
    */
   constructor(plan, tables, memory) {
     this.memory = memory;
