@@ -193,11 +193,10 @@ impl Engine {
             text_batch(&bytes.to_vec())
         } else if let Some(text) = input.as_string() {
             text_batch(text.as_bytes())
-        } else if let Some(list) = input.dyn_ref::<js_sys::Array>() {
-            {
-                let mut records = self.codec().read_many(&self.core, list);
-                self.core.decide_read(&mut || records.next(), &ctx)
-            }
+        } else if js_sys::Array::is_array(input) {
+            // `isArray`, not `instanceof`: an array from another realm (an iframe) is a list too.
+            let mut records = self.codec().read_many(&self.core, input.unchecked_ref());
+            self.core.decide_read(&mut || records.next(), &ctx)
         } else {
             return Err(error(
                 "INVALID_INPUT",
