@@ -147,7 +147,8 @@ pub struct DecisionTables {
     pub sops: Vec<String>,
     /// [`Fate::CODES`], by [`Fate::index`].
     pub reasons: Vec<String>,
-    /// The tags in the order [`Decision::tags`] lists them.
+    /// The tags in the order [`Decision::tags`] lists them (the Rust side lays them out so; not sent).
+    #[serde(skip)]
     pub tag_order: Vec<u16>,
 }
 

@@ -225,11 +225,16 @@ export class Codec {
       this.u8(OTHER);
       return false;
     }
+    this.listHead(items.length);
+    return true;
+  }
+
+  /** LIST and the count of the items that follow. */
+  listHead(count) {
     this.reserve(5);
     this.bytes[this.n] = LIST;
-    this.view.setUint32(this.n + 1, items.length, true);
+    this.view.setUint32(this.n + 1, count, true);
     this.n += 5;
-    return true;
   }
 
   event(e) {
@@ -266,10 +271,7 @@ export class Codec {
   /** A value: a scalar, or a list of scalars (a list or object in a list is OTHER). */
   value(x) {
     if (typeof x === 'object' && x !== null && Array.isArray(x)) {
-      this.reserve(5);
-      this.bytes[this.n] = LIST;
-      this.view.setUint32(this.n + 1, x.length, true);
-      this.n += 5;
+      this.listHead(x.length);
       for (let k = 0; k < x.length; k++) {
         const item = x[k];
         if (typeof item === 'object' && item !== null) this.u8(OTHER);
