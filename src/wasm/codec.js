@@ -119,6 +119,7 @@ export class Codec {
     this.busy = false;
     this.lastId = '';
     this.nowText = '';
+    this.deferredTexts = [];
   }
 
   /**
@@ -375,11 +376,13 @@ export class Codec {
 
   /**
    * The decision of the client encoded last, from its outline (`len` numbers at byte `ptr` of
-   * wasm memory, laid out by `Codec::decision` in src/wasm/codec.rs) and `now` (the decision
-   * instant as text; undefined when it is the last one's).
+   * wasm memory, laid out by `Codec::decision` in src/wasm/codec.rs), `now` (the decision instant
+   * as text) and `deferred` (the texts of the instants actions are deferred to, joined by commas);
+   * each is undefined when it is the last decision's.
    */
-  decision(now, ptr, len) {
+  decision(now, deferred, ptr, len) {
     if (now !== undefined) this.nowText = now;
+    if (deferred !== undefined) this.deferredTexts = deferred === '' ? [] : deferred.split(',');
     if (this.wasmNumbers.buffer !== this.memory.buffer) this.wasmNumbers = new Float64Array(this.memory.buffer);
     const d = this.wasmNumbers;
     const t = this.tables;
@@ -396,7 +399,11 @@ export class Codec {
     const actions = [];
     for (let n = d[i++]; n > 0; n--) {
       const a = t.actions[d[i++]];
-      const chosen = { id: a[0], sop: a[1], channel: a[2], content: a[3], score: d[i++] };
+      const score = d[i++];
+      // JSON writes a score that is not a finite number as null.
+      const chosen = { id: a[0], sop: a[1], channel: a[2], content: a[3], score: Number.isFinite(score) ? score : null };
+      const deferredUntil = d[i++];
+      if (deferredUntil >= 0) chosen.deferredUntil = this.deferredTexts[deferredUntil];
       const fallbackFor = d[i++];
       if (fallbackFor >= 0) chosen.fallbackFor = t.actions[fallbackFor][0];
       actions.push(chosen);

@@ -37,7 +37,7 @@ extern "C" {
         cap: usize,
     ) -> Result<usize, JsValue>;
     #[wasm_bindgen(method)]
-    fn decision(this: &Js, now: &JsValue, ptr: *const f64, len: usize) -> JsValue;
+    fn decision(this: &Js, now: &JsValue, deferred: &JsValue, ptr: *const f64, len: usize) -> JsValue;
     #[wasm_bindgen(method)]
     fn options(this: &Js, options: &JsValue, ptr: *mut f64) -> JsValue;
 }
@@ -63,6 +63,8 @@ pub(super) struct Codec {
     tag_order: Vec<u16>,
     /// The decision instant whose text `codec.js` holds (it is sent only when it changes).
     now: std::cell::Cell<Option<i64>>,
+    /// The instants quiet hours deferred actions to, whose texts `codec.js` holds (likewise).
+    deferred: RefCell<Vec<i64>>,
     /// Where the encoder copies a client's bytes.
     bytes: RefCell<Vec<u8>>,
     /// Where an outline's numbers are laid out for `decision`.
@@ -81,6 +83,7 @@ impl Codec {
             js: Js::new(&plan, &tables, &wasm_bindgen::memory()),
             tag_order,
             now: std::cell::Cell::new(None),
+            deferred: RefCell::default(),
             bytes: RefCell::new(vec![0; 4096]),
             outline: RefCell::new(Vec::new()),
             last: RefCell::default(),
@@ -153,14 +156,28 @@ impl Codec {
         self.decision(core, outline, ctx.now).ok_or_else(|| ev.clone())
     }
 
-    /// The decision object of an outline, for a client read by [`Codec::read`] last; `None` when the
-    /// numbers cannot carry it (a deferred action's time, a score JSON would write as `null`).
+    /// The decision object of an outline, for a client read by [`Codec::read`] last; `None` only
+    /// when a getter of the outer call's options called the engine (the JSON route then).
     fn decision(&self, core: &Core, o: &Outline, now: i64) -> Option<JsValue> {
-        if o.chosen.iter().any(|c| c.deferred_until.is_some() || !c.score.is_finite()) {
-            return None;
-        }
         // Busy only when a getter of the outer call's options called the engine: the JSON route.
         let mut out = self.outline.try_borrow_mut().ok()?;
+        let mut deferred = self.deferred.try_borrow_mut().ok()?;
+        // The distinct instants actions are deferred to (nearly always one: the end of the
+        // quiet hours), sent as text only when they differ from the last decision's.
+        let times = || o.chosen.iter().filter_map(|c| c.deferred_until);
+        let same = times().all(|t| deferred.contains(&t)) && deferred.iter().all(|&d| times().any(|t| t == d));
+        let deferred_texts = if same {
+            JsValue::UNDEFINED
+        } else {
+            deferred.clear();
+            for t in times() {
+                if !deferred.contains(&t) {
+                    deferred.push(t);
+                }
+            }
+            let texts: Vec<String> = deferred.iter().map(|&t| time::format_datetime(t, core.time_zone())).collect();
+            JsValue::from(texts.join(","))
+        };
         out.clear();
         out.push(o.primary.map_or(-1.0, f64::from));
         out.push(o.tags.len() as f64);
@@ -174,7 +191,13 @@ impl Codec {
         out.extend(o.layers.iter().map(|&l| f64::from(l)));
         out.push(o.chosen.len() as f64);
         for c in &o.chosen {
-            out.extend([f64::from(c.action), c.score, c.fallback_for.map_or(-1.0, f64::from)]);
+            let at = c.deferred_until.and_then(|t| deferred.iter().position(|&d| d == t));
+            out.extend([
+                f64::from(c.action),
+                c.score,
+                at.map_or(-1.0, |i| i as f64),
+                c.fallback_for.map_or(-1.0, f64::from),
+            ]);
         }
         out.push(o.not_chosen.len() as f64);
         for (a, fate) in &o.not_chosen {
@@ -188,7 +211,7 @@ impl Codec {
             self.now.set(Some(now));
             JsValue::from(time::format_datetime(now, core.time_zone()))
         };
-        Some(self.js.decision(&now, out.as_ptr(), out.len()))
+        Some(self.js.decision(&now, &deferred_texts, out.as_ptr(), out.len()))
     }
 }
 

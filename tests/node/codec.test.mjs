@@ -68,6 +68,37 @@ test('an event with a trigger, epoch-millisecond and Date `now`: the same decisi
   }
 });
 
+test('deferred actions and scores JSON writes as null: the same decisions', () => {
+  // Quiet hours defer actions: decisions at night carry `deferredUntil`, whose texts cross once
+  // and are kept while they stay the same. Each instant in turn, so the kept texts change too.
+  const nights = ['2026-11-25T23:30:00+08:00', '2026-11-26T02:00:00+08:00', '2026-11-25T18:45:00Z', now];
+  let deferred = 0;
+  for (const c of population.slice(0, 400)) {
+    for (const at of nights) {
+      const fast = engine.decide(c, { now: at, explain: false });
+      assert.deepStrictEqual(fast, jsonRoute(c, { now: at }), `${c.id} at ${at}`);
+      assert.equal(JSON.stringify(fast), JSON.stringify(jsonRoute(c, { now: at })));
+      deferred += fast.actions.filter((a) => a.deferredUntil !== undefined).length;
+    }
+  }
+  assert.ok(deferred > 100, `${deferred} deferred actions`);
+  // A score past the largest number is Infinity, which JSON writes as null.
+  const huge = structuredClone(rules);
+  const scored = huge.actions.find((a) => a.score);
+  scored.score = { propensity: 1e300, value: 1e300 };
+  scored.when = true;
+  const wide = Engine.compile(huge);
+  let infinite = 0;
+  for (const c of population.slice(0, 200)) {
+    const fast = wide.decide(c, { now, explain: false });
+    const slow = wide.decide(c, { now, trace: true, explain: false });
+    delete slow.trace;
+    assert.deepStrictEqual(fast, slow, c.id);
+    infinite += fast.actions.filter((a) => a.score === null).length;
+  }
+  assert.ok(infinite > 0, 'a score of null');
+});
+
 test('decideBatch over objects equals decideBatch over the same clients as NDJSON', () => {
   const objects = plain(engine.decideBatch(population, { now }));
   const text = plain(engine.decideBatch(ndjson(population), { now }));
