@@ -214,6 +214,8 @@ impl Engine {
                 }
             })
             .collect();
+        let Words { messages, explanation } = if explain { self.words(rec, &outline) } else { Words::default() };
+        let mut messages = messages.into_iter();
         let not_chosen: Vec<RejectedAction> = outline
             .not_chosen
             .iter()
@@ -224,18 +226,13 @@ impl Engine {
                     sop: sop(a),
                     channel: a.channel.as_str().into(),
                     reason: fate.code().into(),
-                    message: if explain { self.reason_text(i as usize, fate) } else { Names::default() },
+                    message: messages.next().unwrap_or_default(),
                 }
             })
             .collect();
         let layers: Vec<String> = outline.layers.iter().map(|&l| self.layers[l as usize].id.clone()).collect();
         let primary = outline.primary.map(|p| &self.layers[p as usize]);
         let control_groups = outline.control_groups.iter().map(|&s| self.sops[s as usize].id.clone()).collect();
-        let explanation = if explain {
-            self.explain(rec, primary.map(|l| &l.name), &tags, &actions, &not_chosen)
-        } else {
-            Names::default()
-        };
         Decision {
             client_id: rec.id.to_string(),
             rule_set: RuleSetRef {
@@ -330,10 +327,6 @@ impl Engine {
                 .map(|i| i as u16)
                 .collect(),
         }
-    }
-
-    fn slot(&self, id: &str) -> usize {
-        self.action_slots.get(id).map_or(usize::MAX, |i| *i as usize)
     }
 
     fn field_json(&self, rec: &Record, slot: u16) -> Value {
@@ -492,27 +485,28 @@ impl Engine {
         }
     }
 
-    fn explain(
-        &self,
-        rec: &Record,
-        primary: Option<&Names>,
-        tags: &Map<String, Value>,
-        actions: &[ChosenAction],
-        not_chosen: &[RejectedAction],
-    ) -> Names {
+    /// The words of a decision: the reason each action of `o.not_chosen` was not chosen, in that
+    /// order, and the one-sentence explanation.
+    pub fn words(&self, rec: &Record, o: &Outline) -> Words {
+        let messages: Vec<Names> = o.not_chosen.iter().map(|&(i, fate)| self.reason_text(i as usize, fate)).collect();
+        let explanation = self.explain(rec, o, &messages);
+        Words { messages, explanation }
+    }
+
+    fn explain(&self, rec: &Record, o: &Outline, messages: &[Names]) -> Names {
+        let pick = |zh: bool, n: &Names| if zh { n.zh.clone() } else { n.en.clone() };
         let tag_names = |zh: bool| -> String {
-            let names: Vec<String> = self
+            let names: Vec<String> = o
                 .tags
                 .iter()
-                .filter_map(|t| {
-                    let v = tags.get(&t.id)?;
-                    let base = if zh { &t.name.zh } else { &t.name.en };
-                    match (v, &t.rule) {
-                        (Value::String(tier), TagRule::Tiers(tiers)) => tiers
-                            .iter()
-                            .find(|x| &x.0 == tier)
-                            .map(|x| format!("{base}={}", if zh { &x.1.zh } else { &x.1.en })),
-                        _ => Some(base.clone()),
+                .filter_map(|&(t, k)| {
+                    let tag = &self.tags[t as usize];
+                    let base = pick(zh, &tag.name);
+                    match &tag.rule {
+                        TagRule::Tiers(tiers) => {
+                            tiers.get((k as usize).checked_sub(1)?).map(|x| format!("{base}={}", pick(zh, &x.1)))
+                        }
+                        TagRule::Bool(_) => Some(base),
                     }
                 })
                 .collect();
@@ -523,44 +517,45 @@ impl Engine {
             }
         };
         let action_text = |zh: bool| -> String {
-            if actions.is_empty() {
+            if o.chosen.is_empty() {
                 return if zh { "本次不触达".into() } else { "no action this time".into() };
             }
-            actions
+            o.chosen
                 .iter()
                 .map(|c| {
-                    let a = &self.actions[self.slot(&c.id)];
-                    let name = if zh { &a.name.zh } else { &a.name.en };
-                    let when = c
-                        .deferred_until
-                        .as_ref()
-                        .map(|d| if zh { format!("，延至 {d}") } else { format!(", deferred to {d}") });
-                    let when = when.unwrap_or_default();
+                    let a = &self.actions[c.action as usize];
+                    let name = pick(zh, &a.name);
+                    let (channel, score) = (a.channel.as_str(), fmt_score(c.score));
+                    let when = c.deferred_until.map(|d| time::format_datetime(d, self.tz));
+                    let when = when
+                        .map(|d| if zh { format!("，延至 {d}") } else { format!(", deferred to {d}") })
+                        .unwrap_or_default();
                     if zh {
-                        format!("{name}（{}，{}{when}）", c.channel, fmt_score(c.score))
+                        format!("{name}（{channel}，{score}{when}）")
                     } else {
-                        format!("{name} ({}, score {}{when})", c.channel, fmt_score(c.score))
+                        format!("{name} ({channel}, score {score}{when})")
                     }
                 })
                 .collect::<Vec<_>>()
                 .join(if zh { "；" } else { "; " })
         };
-        let blocked: Vec<&RejectedAction> = not_chosen
+        let blocked: Vec<(&str, &Names)> = o
+            .not_chosen
             .iter()
-            .filter(|r| !matches!(r.reason.as_str(), "condition_false" | "not_triggered" | "fallback_not_needed"))
+            .zip(messages)
+            .filter(|((_, fate), _)| {
+                !matches!(fate, Fate::ConditionFalse | Fate::NotTriggered | Fate::FallbackNotNeeded)
+            })
+            .map(|(&(i, _), m)| (self.actions[i as usize].id.as_str(), m))
             .collect();
         let blocked_text = |zh: bool| -> String {
             if blocked.is_empty() {
                 return String::new();
             }
-            let list: Vec<String> = blocked
-                .iter()
-                .map(|r| format!("{}: {}", r.id, if zh { &r.message.zh } else { &r.message.en }))
-                .collect();
+            let list: Vec<String> = blocked.iter().map(|(id, m)| format!("{id}: {}", pick(zh, m))).collect();
             if zh { format!("；未选：{}", list.join("；")) } else { format!("; not chosen: {}", list.join("; ")) }
         };
-        let layer =
-            |zh: bool| primary.map_or_else(|| "-".to_string(), |n| if zh { n.zh.clone() } else { n.en.clone() });
+        let layer = |zh: bool| o.primary.map_or_else(|| "-".to_string(), |p| pick(zh, &self.layers[p as usize].name));
         Names {
             zh: format!(
                 "客户 {} 的主分层为「{}」，标签：{}；下一步动作：{}{}。",
@@ -580,6 +575,14 @@ impl Engine {
             ),
         }
     }
+}
+
+/// A decision's words (see [`Engine::words`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Words {
+    /// Why each not-chosen action was not chosen, in the outline's order.
+    pub messages: Vec<Names>,
+    pub explanation: Names,
 }
 
 fn fmt_score(s: f64) -> String {

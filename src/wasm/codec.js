@@ -377,16 +377,26 @@ export class Codec {
   /**
    * The decision of the client encoded last, from its outline (`len` numbers at byte `ptr` of
    * wasm memory, laid out by `Codec::decision` in src/wasm/codec.rs), `now` (the decision instant
-   * as text) and `deferred` (the texts of the instants actions are deferred to, joined by commas);
-   * each is undefined when it is the last decision's.
+   * as text) and `deferred` (the texts of the instants actions are deferred to, joined by commas),
+   * each undefined when it is the last decision's; and `words`, the texts of the reasons'
+   * messages and the explanation one after the other (undefined: a decision without words).
    */
-  decision(now, deferred, ptr, len) {
+  decision(now, deferred, words, ptr, len) {
     if (now !== undefined) this.nowText = now;
     if (deferred !== undefined) this.deferredTexts = deferred === '' ? [] : deferred.split(',');
     if (this.wasmNumbers.buffer !== this.memory.buffer) this.wasmNumbers = new Float64Array(this.memory.buffer);
     const d = this.wasmNumbers;
     const t = this.tables;
     let i = ptr / 8;
+    let texts = null;
+    if (words !== undefined) {
+      texts = new Array(d[i++]);
+      for (let k = 0, at = 0; k < texts.length; k++) {
+        const end = at + d[i++];
+        texts[k] = words.slice(at, end);
+        at = end;
+      }
+    }
     const primary = d[i++];
     const tags = {};
     for (let n = d[i++]; n > 0; n--) {
@@ -411,12 +421,17 @@ export class Codec {
     const notChosen = [];
     for (let n = d[i++]; n > 0; n--) {
       const a = t.actions[d[i++]];
-      notChosen.push({ id: a[0], sop: a[1], channel: a[2], reason: t.reasons[d[i++]] });
+      const rejected = { id: a[0], sop: a[1], channel: a[2], reason: t.reasons[d[i++]] };
+      if (texts !== null) {
+        const message = words2(texts, d[i++], d[i++]);
+        if (message !== undefined) rejected.message = message;
+      }
+      notChosen.push(rejected);
     }
     const controlGroups = [];
     for (let n = d[i++]; n > 0; n--) controlGroups.push(t.sops[d[i++]]);
     const rs = t.ruleSet;
-    return {
+    const decision = {
       clientId: this.lastId,
       ruleSet: { id: rs.id, version: rs.version, contentHash: rs.contentHash },
       now: this.nowText,
@@ -427,5 +442,15 @@ export class Codec {
       notChosen,
       controlGroups,
     };
+    if (texts !== null) {
+      const explanation = words2(texts, d[i++], d[i++]);
+      if (explanation !== undefined) decision.explanation = explanation;
+    }
+    return decision;
   }
+}
+
+/** `{ zh, en }` of two texts, or undefined when both are empty (JSON leaves such words out). */
+function words2(texts, zh, en) {
+  return texts[zh] === '' && texts[en] === '' ? undefined : { zh: texts[zh], en: texts[en] };
 }

@@ -7,12 +7,13 @@
 
 use super::{json_text, to_js};
 use crate::RecordError;
-use crate::decision::Outline;
+use crate::decision::{Outline, Words};
 use crate::diagnostics::Diagnostic;
 use crate::engine::Context;
 use crate::engine::Engine as Core;
 use crate::evaluate::Evaluation;
 use crate::record::Record;
+use crate::schema::Names;
 use crate::time;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -37,7 +38,7 @@ extern "C" {
         cap: usize,
     ) -> Result<usize, JsValue>;
     #[wasm_bindgen(method)]
-    fn decision(this: &Js, now: &JsValue, deferred: &JsValue, ptr: *const f64, len: usize) -> JsValue;
+    fn decision(this: &Js, now: &JsValue, deferred: &JsValue, words: &JsValue, ptr: *const f64, len: usize) -> JsValue;
     #[wasm_bindgen(method)]
     fn options(this: &Js, options: &JsValue, ptr: *mut f64) -> JsValue;
 }
@@ -145,20 +146,28 @@ impl Codec {
         }
     }
 
-    /// The decision object without words for the client read by [`Codec::read`] last, built in
-    /// JS from its outline; the evaluation when the numbers cannot carry it (see [`Codec::decision`]).
-    pub(super) fn decide(&self, core: &Core, record: &Record, ctx: &Context) -> Result<JsValue, Evaluation> {
+    /// The decision object for the client read by [`Codec::read`] last, built in JS from its
+    /// outline and, with `explain`, the words; the evaluation when the numbers cannot carry it
+    /// (see [`Codec::decision`]).
+    pub(super) fn decide(
+        &self,
+        core: &Core,
+        record: &Record,
+        ctx: &Context,
+        explain: bool,
+    ) -> Result<JsValue, Evaluation> {
         let mut fresh = <(Evaluation, Outline)>::default();
         let mut kept = self.last.try_borrow_mut().ok();
         let (ev, outline) = kept.as_deref_mut().unwrap_or(&mut fresh);
         core.evaluate(record, ctx, ev);
         core.outline_into(record, ev, outline);
-        self.decision(core, outline, ctx.now).ok_or_else(|| ev.clone())
+        let words = explain.then(|| core.words(record, outline));
+        self.decision(core, outline, ctx.now, words.as_ref()).ok_or_else(|| ev.clone())
     }
 
     /// The decision object of an outline, for a client read by [`Codec::read`] last; `None` only
     /// when a getter of the outer call's options called the engine (the JSON route then).
-    fn decision(&self, core: &Core, o: &Outline, now: i64) -> Option<JsValue> {
+    fn decision(&self, core: &Core, o: &Outline, now: i64, words: Option<&Words>) -> Option<JsValue> {
         // Busy only when a getter of the outer call's options called the engine: the JSON route.
         let mut out = self.outline.try_borrow_mut().ok()?;
         let mut deferred = self.deferred.try_borrow_mut().ok()?;
@@ -179,6 +188,25 @@ impl Codec {
             JsValue::from(texts.join(","))
         };
         out.clear();
+        // The words (each reason's message and the explanation): their distinct texts, as one
+        // string and the UTF-16 length of each, then each message and the explanation by index.
+        let words = words.map(|d| {
+            fn pair<'d>(texts: &mut Vec<&'d str>, n: &'d Names) -> [f64; 2] {
+                [&n.zh, &n.en].map(|s| {
+                    let k = texts.iter().position(|t| t == s).unwrap_or_else(|| {
+                        texts.push(s);
+                        texts.len() - 1
+                    });
+                    k as f64
+                })
+            }
+            let mut texts = Vec::new();
+            let messages: Vec<[f64; 2]> = d.messages.iter().map(|m| pair(&mut texts, m)).collect();
+            let explanation = pair(&mut texts, &d.explanation);
+            out.push(texts.len() as f64);
+            out.extend(texts.iter().map(|t| t.encode_utf16().count() as f64));
+            (JsValue::from(texts.concat()), messages, explanation)
+        });
         out.push(o.primary.map_or(-1.0, f64::from));
         out.push(o.tags.len() as f64);
         // `o.tags` is in declaration order (by tag index); the object lists them in key order.
@@ -200,18 +228,25 @@ impl Codec {
             ]);
         }
         out.push(o.not_chosen.len() as f64);
-        for (a, fate) in &o.not_chosen {
+        for (k, (a, fate)) in o.not_chosen.iter().enumerate() {
             out.extend([f64::from(*a), fate.index() as f64]);
+            if let Some((_, messages, _)) = &words {
+                out.extend(messages.get(k)?);
+            }
         }
         out.push(o.control_groups.len() as f64);
         out.extend(o.control_groups.iter().map(|&s| f64::from(s)));
+        if let Some((_, _, explanation)) = &words {
+            out.extend(explanation);
+        }
         let now = if self.now.get() == Some(now) {
             JsValue::UNDEFINED
         } else {
             self.now.set(Some(now));
             JsValue::from(time::format_datetime(now, core.time_zone()))
         };
-        Some(self.js.decision(&now, &deferred_texts, out.as_ptr(), out.len()))
+        let words = words.map_or(JsValue::UNDEFINED, |w| w.0);
+        Some(self.js.decision(&now, &deferred_texts, &words, out.as_ptr(), out.len()))
     }
 }
 

@@ -140,12 +140,12 @@ impl Engine {
             let record = self.read_json(client)?;
             return to_js(&self.core.decide_with(&record, &ctx, explain));
         };
-        if explain || ctx.trace {
+        if ctx.trace {
             return to_js(&self.core.decide_with(&record, &ctx, explain));
         }
-        match codec.decide(&self.core, &record, &ctx) {
+        match codec.decide(&self.core, &record, &ctx, explain) {
             Ok(d) => Ok(d),
-            Err(ev) => to_js(&self.core.describe_with(&record, &ctx, &ev, false)),
+            Err(ev) => to_js(&self.core.describe_with(&record, &ctx, &ev, explain)),
         }
     }
 

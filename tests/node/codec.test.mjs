@@ -59,6 +59,19 @@ test('decisions built from numbers equal the JSON decisions, key order included'
   assert.ok(withActions > 500, `${withActions} clients with actions`);
 });
 
+test('decisions with words (the default) equal the JSON decisions, key order included', () => {
+  const reasons = new Set();
+  for (const c of population) {
+    const fast = engine.decide(c, { now });
+    const slow = jsonRoute(c, { explain: true });
+    assert.equal(JSON.stringify(fast), JSON.stringify(slow), c.id);
+    assert.deepStrictEqual(fast, slow, c.id);
+    assert.ok(fast.explanation.zh.includes(c.id) && fast.explanation.en.includes(c.id), c.id);
+    for (const r of fast.notChosen) if (r.message) reasons.add(r.reason);
+  }
+  assert.ok(reasons.size >= 6, `messages of ${[...reasons]}`);
+});
+
 test('an event with a trigger, epoch-millisecond and Date `now`: the same decisions', () => {
   const event = rules.actions.find((a) => a.triggers?.length)?.triggers[0];
   for (const c of population.slice(0, 300)) {
@@ -75,10 +88,12 @@ test('deferred actions and scores JSON writes as null: the same decisions', () =
   let deferred = 0;
   for (const c of population.slice(0, 400)) {
     for (const at of nights) {
-      const fast = engine.decide(c, { now: at, explain: false });
-      assert.deepStrictEqual(fast, jsonRoute(c, { now: at }), `${c.id} at ${at}`);
-      assert.equal(JSON.stringify(fast), JSON.stringify(jsonRoute(c, { now: at })));
-      deferred += fast.actions.filter((a) => a.deferredUntil !== undefined).length;
+      for (const explain of [false, true]) {
+        const fast = engine.decide(c, { now: at, explain });
+        assert.deepStrictEqual(fast, jsonRoute(c, { now: at, explain }), `${c.id} at ${at}`);
+        assert.equal(JSON.stringify(fast), JSON.stringify(jsonRoute(c, { now: at, explain })));
+        deferred += fast.actions.filter((a) => a.deferredUntil !== undefined).length;
+      }
     }
   }
   assert.ok(deferred > 100, `${deferred} deferred actions`);
@@ -90,11 +105,13 @@ test('deferred actions and scores JSON writes as null: the same decisions', () =
   const wide = Engine.compile(huge);
   let infinite = 0;
   for (const c of population.slice(0, 200)) {
-    const fast = wide.decide(c, { now, explain: false });
-    const slow = wide.decide(c, { now, trace: true, explain: false });
-    delete slow.trace;
-    assert.deepStrictEqual(fast, slow, c.id);
-    infinite += fast.actions.filter((a) => a.score === null).length;
+    for (const explain of [false, true]) {
+      const fast = wide.decide(c, { now, explain });
+      const slow = wide.decide(c, { now, trace: true, explain });
+      delete slow.trace;
+      assert.deepStrictEqual(fast, slow, c.id);
+      infinite += fast.actions.filter((a) => a.score === null).length;
+    }
   }
   assert.ok(infinite > 0, 'a score of null');
 });
