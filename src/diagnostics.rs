@@ -71,8 +71,18 @@ pub fn join(path: &str, token: impl fmt::Display) -> String {
 
 /// [`join`] past the token's formatting: one copy, whatever the token's type.
 fn join_token(path: &str, token: &str) -> String {
-    let escaped = token.replace('~', "~0").replace('/', "~1");
-    format!("{path}/{escaped}")
+    // One allocation: compiling a rule set joins a path for every node of every condition.
+    let mut out = String::with_capacity(path.len() + 1 + token.len());
+    out.push_str(path);
+    out.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo

@@ -120,6 +120,9 @@ export class Codec {
     this.lastId = '';
     this.nowText = '';
     this.deferredTexts = [];
+    /** The last `now` text of `options`, and its reading. */
+    this.nowSeen = undefined;
+    this.nowSeenMs = NaN;
   }
 
   /**
@@ -365,7 +368,11 @@ export class Codec {
       if (typeof o.event === 'string') flags |= 4;
     }
     let ms = NaN;
-    if (typeof now === 'string') ms = commonTime(now);
+    if (typeof now === 'string') {
+      // An app passes the same text call after call: read it once.
+      if (now !== this.nowSeen) this.nowSeenMs = commonTime((this.nowSeen = now));
+      ms = this.nowSeenMs;
+    }
     else if (typeof now === 'number' && Math.abs(now) <= Number.MAX_SAFE_INTEGER) ms = Math.trunc(now);
     else if (now instanceof Date && Number.isFinite(now.getTime())) ms = now.getTime();
     if (this.wasmNumbers.buffer !== this.memory.buffer) this.wasmNumbers = new Float64Array(this.memory.buffer);
