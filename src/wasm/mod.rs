@@ -259,7 +259,7 @@ pub fn apply_logic(
     #[wasm_bindgen(unchecked_optional_param_type = "unknown")] data: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let parse = |v: &JsValue, code: &str, what: &str| -> Result<serde_json::Value, JsValue> {
-        serde_json::from_str(&json_text(v, code, what)?).map_err(|e| error(code, &format!("{what}: {e}"), &[]))
+        crate::json::parse(&json_text(v, code, what)?).map_err(|e| error(code, &format!("{what}: {e}"), &[]))
     };
     let rule = parse(rule, "INVALID_LOGIC", "the rule")?;
     let data = if data.is_undefined() { serde_json::Value::Null } else { parse(data, "INVALID_DATA", "the data")? };
