@@ -283,7 +283,7 @@ impl<'a> Lexer<'a> {
                 return Some(n.into());
             }
         }
-        match text.parse::<f64>().ok().and_then(Number::from_f64) {
+        match crate::num::parse(text).and_then(Number::from_f64) {
             Some(n) => Some(n),
             None => {
                 self.i = start;
