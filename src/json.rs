@@ -4,7 +4,7 @@
 //!
 //! The tree is the one `serde_json::from_str` builds: integers that fit `u64` or `i64` stay
 //! integers (`-0` is the float `-0.0`), every other number is the correctly rounded `f64` of its
-//! text (the standard library's parser, as `JSON.parse` and `Number()` read it), a number beyond
+//! text ([`crate::num::parse`], as `JSON.parse` and `Number()` read it), a number beyond
 //! the `f64` range is an error, the last of repeated keys wins and nesting stops at 128 levels.
 //! An error says why and where: `expected value at line 3 column 15`.
 
