@@ -114,7 +114,7 @@ macro_rules! parsed_schema {
         SCHEMA.get_or_init(|| {
             std::str::from_utf8(&TEXT)
                 .ok()
-                .and_then(|t| serde_json::from_str(t).ok())
+                .and_then(|t| crate::json::parse(t).ok())
                 .unwrap_or(serde_json::Value::Bool(true))
         })
     }};

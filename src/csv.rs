@@ -122,9 +122,9 @@ fn push_json_string(out: &mut String, s: &str) {
 fn push_cell(out: &mut String, cell: &str, ty: FieldType) {
     let t = cell.trim();
     match ty {
-        FieldType::Number | FieldType::Integer if t.parse::<f64>().is_ok_and(f64::is_finite) => {
-            // Rust and JSON number syntax differ ("1e5" ok, "+1", ".5", "inf" not JSON): re-print.
-            let n: f64 = t.parse().unwrap_or_default();
+        FieldType::Number | FieldType::Integer if crate::num::parse(t).is_some_and(f64::is_finite) => {
+            // Rust and JSON number syntax differ ("1e5" ok, "+1", ".5" not JSON): re-print.
+            let n = crate::num::parse(t).unwrap_or_default();
             if n.fract() == 0.0 && n.abs() < 9.0e15 {
                 out.push_str(&format!("{}", n as i64));
             } else {

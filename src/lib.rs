@@ -21,6 +21,7 @@ pub mod engine;
 pub mod evaluate;
 pub mod fastread;
 pub mod hash;
+pub mod json;
 pub mod logic;
 pub mod num;
 pub mod parse;

@@ -5,6 +5,7 @@
 //! and missing keys are found in one pass, before serde (which stops at the first) runs.
 
 use crate::diagnostics::{Diagnostic, join};
+use crate::json::JsonError;
 use crate::schema::{RuleSet, SCHEMA_VERSION};
 use serde_json::Value;
 
@@ -40,27 +41,15 @@ pub fn parse_text(text: &str) -> Result<(RuleSet, Value), Vec<Diagnostic>> {
             format!("the rule document is {} bytes; at most {MAX_DOCUMENT_BYTES} are accepted", text.len()),
         )]);
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| vec![json_error(&e)])?;
+    let value = crate::json::parse(text).map_err(|e| vec![json_error(&e)])?;
     parse_value(value)
 }
 
-/// Turns a serde_json error into a diagnostic that says where (line, column) and why.
-pub fn json_error(e: &serde_json::Error) -> Diagnostic {
-    let what = e.to_string();
-    let why = match what.find(" at line ") {
-        Some(i) => &what[..i],
-        None => &what,
-    };
-    let msg = if why.contains("recursion limit") {
-        format!(
-            "invalid JSON at line {}, column {}: nested more than 128 levels deep (no rule needs that)",
-            e.line(),
-            e.column()
-        )
-    } else {
-        format!("invalid JSON at line {}, column {}: {why}", e.line(), e.column())
-    };
-    Diagnostic::error("invalid-json", "", msg)
+/// Turns a JSON syntax error into a diagnostic that says where (line, column) and why.
+pub fn json_error(e: &JsonError) -> Diagnostic {
+    let why =
+        if e.why == JsonError::TOO_DEEP { "nested more than 128 levels deep (no rule needs that)" } else { e.why };
+    Diagnostic::error("invalid-json", "", format!("invalid JSON at line {}, column {}: {why}", e.line, e.column))
 }
 
 /// Checks an already parsed document. Returns the typed rule set and the document itself

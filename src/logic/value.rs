@@ -329,7 +329,7 @@ fn decimal_prefix(t: &str) -> Option<(f64, usize)> {
             i = j;
         }
     }
-    t[..i].parse::<f64>().ok().map(|v| (v, i))
+    crate::num::parse(&t[..i]).map(|v| (v, i))
 }
 
 /// JavaScript `Number.prototype.toString()`: shortest round-trip digits, exponent form outside

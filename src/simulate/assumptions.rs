@@ -119,7 +119,7 @@ impl Assumptions {
     /// # Errors
     /// The diagnostics, when the text is not valid assumptions.
     pub fn parse(text: &str) -> Result<Assumptions, Vec<Diagnostic>> {
-        let value: Value = serde_json::from_str(text).map_err(|e| vec![crate::parse::json_error(&e)])?;
+        let value = crate::json::parse(text).map_err(|e| vec![crate::parse::json_error(&e)])?;
         let diags = crate::structure::check(schema_value(), &value);
         if diags.iter().any(Diagnostic::is_error) {
             return Err(diags);

@@ -35,10 +35,11 @@ fn error(code: &str, message: &str, extra: &[(&str, JsValue)]) -> JsValue {
 }
 
 /// Results cross as JSON text parsed by the JS engine's own `JSON.parse`: far faster than
-/// building the object property by property through the boundary.
+/// building the object property by property through the boundary. Writing the crate's own types
+/// cannot fail (their maps have text keys), so the error does not carry serde_json's message,
+/// whose formatting would be linked in for it alone.
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
-    let text =
-        serde_json::to_string(v).map_err(|e| error("INTERNAL", &format!("cannot convert the result: {e}"), &[]))?;
+    let text = serde_json::to_string(v).map_err(|_| error("INTERNAL", "cannot convert the result to JSON", &[]))?;
     js_sys::JSON::parse(&text).map_err(|_| error("INTERNAL", "cannot convert the result", &[]))
 }
 
@@ -259,7 +260,7 @@ pub fn apply_logic(
     #[wasm_bindgen(unchecked_optional_param_type = "unknown")] data: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let parse = |v: &JsValue, code: &str, what: &str| -> Result<serde_json::Value, JsValue> {
-        serde_json::from_str(&json_text(v, code, what)?).map_err(|e| error(code, &format!("{what}: {e}"), &[]))
+        crate::json::parse(&json_text(v, code, what)?).map_err(|e| error(code, &format!("{what}: {e}"), &[]))
     };
     let rule = parse(rule, "INVALID_LOGIC", "the rule")?;
     let data = if data.is_undefined() { serde_json::Value::Null } else { parse(data, "INVALID_DATA", "the data")? };

@@ -117,6 +117,27 @@ test('applyLogic is plain JsonLogic', () => {
   assert.throws(() => esm.applyLogic({ nope: [1] }, {}), (e) => e.code === 'INVALID_LOGIC');
 });
 
+test('numbers cross as JSON.parse reads them: every double comes back as it went', () => {
+  // The data crosses as JSON text (JSON.stringify), is read by the package's JSON reader and comes
+  // back as JSON text: random bit patterns (all magnitudes, subnormals, -0) and edge values.
+  const bits = new BigUint64Array(1);
+  const x = new Float64Array(bits.buffer);
+  let seed = 0x9e3779b97f4a7c15n;
+  const values = [0, -0, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 0.1, 0.30000000000000004, 9007199254740993, 2 ** 64, -(2 ** 63), 1e21, 1e-7];
+  for (let i = 0; i < 20000; i++) {
+    seed ^= (seed << 13n) & 0xffffffffffffffffn;
+    seed ^= seed >> 7n;
+    seed ^= (seed << 17n) & 0xffffffffffffffffn;
+    bits[0] = seed;
+    if (Number.isFinite(x[0])) values.push(x[0]);
+  }
+  for (const v of values) {
+    // JSON.stringify writes -0 as 0; everything else must come back with the same bits.
+    const want = JSON.parse(JSON.stringify(v));
+    assert.ok(Object.is(esm.applyLogic({ var: 'x' }, { x: v }), want), String(v));
+  }
+});
+
 test('the synthetic population in wasm is byte for byte the native one (synth::GOLDEN_DIGEST_1000_42)', () => {
   // FNV-1a (64-bit) over the NDJSON of 1,000 clients, seed 42, the default now: the constant the
   // native unit test asserts; and the same clients as objects.
