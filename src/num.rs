@@ -168,29 +168,33 @@ pub fn parse(s: &str) -> Option<f64> {
     let neg = b.first() == Some(&b'-');
     let start = usize::from(matches!(b.first(), Some(b'-' | b'+')));
     // The first 19 significant digits as `w`, and `e` with |value| ≈ w·10^e.
-    let (mut w, mut kept, mut e, mut seen, mut rest_nonzero) = (0u64, 0i64, 0i64, false, false);
+    let (mut w, mut kept, mut e, mut rest_nonzero) = (0u64, 0i64, 0i64, false);
     let mut i = start;
-    let mut point = None;
-    while let Some(&c) = b.get(i) {
-        if c == b'.' && point.is_none() {
-            point = Some(i);
-        } else if c.is_ascii_digit() {
-            seen = true;
-            let fraction = point.is_some();
-            if kept < 19 && (w > 0 || c != b'0') {
+    let mut digit = |c: u8, fraction: bool| {
+        if kept < 19 {
+            if w > 0 || c != b'0' {
                 w = w * 10 + u64::from(c - b'0');
                 kept += 1;
-                e -= i64::from(fraction);
-            } else if kept < 19 {
-                e -= i64::from(fraction);
-            } else {
-                e += i64::from(!fraction);
-                rest_nonzero |= c != b'0';
             }
+            e -= i64::from(fraction);
         } else {
-            break;
+            e += i64::from(!fraction);
+            rest_nonzero |= c != b'0';
         }
+    };
+    while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+        digit(c, false);
         i += 1;
+    }
+    let mut seen = i > start;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let fraction = i;
+        while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            digit(c, true);
+            i += 1;
+        }
+        seen |= i > fraction;
     }
     let digits_end = i;
     if !seen {
