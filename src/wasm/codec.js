@@ -5,7 +5,8 @@
 //   plan names them: nothing else is looked at) and write them, tagged by JavaScript type, as the
 //   bytes src/encoded.rs reads (its module docs describe the format);
 // - `decision` builds the decision object from the numbers `Engine::outline` gives (see
-//   `Codec::decision` in src/wasm/codec.rs) and the rule set's id tables;
+//   `Codec::decision` in src/wasm/codec.rs), the rule set's id tables and, for a decision with
+//   words, one string of the distinct texts `Engine::words` wrote;
 // - `options` reads a single decision's options in one call.
 // Anything unusual (a Date, a getter that throws, a lone surrogate) is written as OTHER, and the
 // record then takes the JSON route, so results and diagnostics are exactly those of the full reader.

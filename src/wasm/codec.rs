@@ -1,7 +1,8 @@
 //! Client objects in and decision objects out without JSON text: the Rust half of `codec.js`.
 //! The encoder there reads the declared fields of a client object into bytes that
-//! [`crate::encoded`] reads; a decision without words goes back as the numbers of its
-//! [`Outline`], from which `codec.js` builds the object with the rule set's id tables. A record
+//! [`crate::encoded`] reads; a decision goes back as the numbers of its [`Outline`], from which
+//! `codec.js` builds the object with the rule set's id tables, and its [`Words`] (the reasons'
+//! messages and the explanation, unless `explain: false`) as one string of distinct texts. A record
 //! the encoded reader does not take (a wrong type, a Date, ...) goes the JSON route instead, so
 //! every result and diagnostic is the full reader's.
 
