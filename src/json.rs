@@ -1,6 +1,6 @@
 //! The crate's one JSON text reader: rule documents, assumptions, JsonLogic from JavaScript and
 //! client records that [`crate::fastread`] leaves to the full reader become a [`Value`] here, and
-//! `fastread` reads client records with the same [`Lexer`].
+//! `fastread` reads client records with the same `Lexer`.
 //!
 //! The tree is the one `serde_json::from_str` builds: integers that fit `u64` or `i64` stay
 //! integers (`-0` is the float `-0.0`), every other number is the correctly rounded `f64` of its
@@ -33,7 +33,7 @@ impl fmt::Display for JsonError {
 }
 
 impl JsonError {
-    /// The message of [`MAX_DEPTH`] being exceeded.
+    /// The message of `MAX_DEPTH` being exceeded.
     pub const TOO_DEEP: &'static str = "recursion limit exceeded";
 }
 

@@ -1,5 +1,5 @@
 //! Structural check of a document against the JSON Schema that schemars generates for the wire
-//! types: the simulation assumptions here; a rule document by [`crate::shape`], which a test
+//! types: the simulation assumptions here; a rule document by `crate::shape`, which a test
 //! holds to exactly this walker's findings over `schema/ruleset.schema.json`.
 //!
 //! serde stops at the first error, which turns fixing a hand-written rule document into a slow

@@ -71,7 +71,7 @@ impl TimeZone {
     }
 
     /// Accepts "+08:00", "+0800", "+08", "-05:30", "Z", "UTC", "Etc/UTC", "GMT" and the DST-free
-    /// names in [`NAMED_ZONES`] (ASCII case-insensitive, surrounding whitespace ignored).
+    /// names in `NAMED_ZONES` (ASCII case-insensitive, surrounding whitespace ignored).
     pub fn parse(s: &str) -> Result<TimeZone, String> {
         let t = s.trim();
         if t.is_empty() {
