@@ -128,27 +128,24 @@ export class Codec {
 
   /**
    * One client → its bytes, copied to wasm memory at `ptr` when they fit in `cap` (else `copy`
-   * them once wasm has made room); returns their length. Throws what a getter of the client throws.
+   * them once wasm has made room); returns their length, or -1 when the client takes the JSON
+   * route instead: a getter of it threw (the JSON route then reports what it throws), or called
+   * the engine again while it was read (that inner call would write over the bytes being made).
+   * It never throws: an exception crossing wasm would leave its buffers borrowed.
    */
   encode(client, ptr, cap) {
-    this.enter();
+    if (this.busy) return -1;
+    this.busy = true;
     try {
       this.n = 0;
       this.record(client);
+      if (this.n <= cap) this.copy(ptr);
+      return this.n;
+    } catch {
+      return -1;
     } finally {
       this.busy = false;
     }
-    if (this.n <= cap) this.copy(ptr);
-    return this.n;
-  }
-
-  /**
-   * A getter of a client that calls the engine again would write over the bytes being made:
-   * that inner call is refused here, and its record takes the JSON route.
-   */
-  enter() {
-    if (this.busy) throw new Error('the engine was called again while it read a client');
-    this.busy = true;
   }
 
   /** The bytes of the last `encode` to wasm memory at `ptr`. */
@@ -159,10 +156,11 @@ export class Codec {
 
   /**
    * `list[start..end]` → the records, each preceded by its length (a record whose reading throws
-   * is OTHER), copied to wasm memory as by `encode`; returns their length.
+   * is OTHER), copied to wasm memory as by `encode`; returns their length, or -1 as `encode` does.
    */
   encodeMany(list, start, end, ptr, cap) {
-    this.enter();
+    if (this.busy) return -1;
+    this.busy = true;
     try {
       this.n = 0;
       for (let k = start; k < end; k++) {
@@ -177,11 +175,13 @@ export class Codec {
         }
         this.view.setUint32(at, this.n - at - 4, true);
       }
+      if (this.n <= cap) this.copy(ptr);
+      return this.n;
+    } catch {
+      return -1;
     } finally {
       this.busy = false;
     }
-    if (this.n <= cap) this.copy(ptr);
-    return this.n;
   }
 
   reserve(extra) {

@@ -25,19 +25,14 @@ extern "C" {
     type Js;
     #[wasm_bindgen(constructor, js_class = Codec)]
     fn new(plan: &JsValue, tables: &JsValue, memory: &JsValue) -> Js;
-    #[wasm_bindgen(method, catch)]
-    fn encode(this: &Js, client: &JsValue, ptr: *mut u8, cap: usize) -> Result<usize, JsValue>;
+    /// The length of the client's bytes, or -1 for the JSON route (it never throws).
+    #[wasm_bindgen(method)]
+    fn encode(this: &Js, client: &JsValue, ptr: *mut u8, cap: usize) -> f64;
     #[wasm_bindgen(method)]
     fn copy(this: &Js, ptr: *mut u8);
-    #[wasm_bindgen(method, catch, js_name = encodeMany)]
-    fn encode_many(
-        this: &Js,
-        list: &js_sys::Array,
-        start: u32,
-        end: u32,
-        ptr: *mut u8,
-        cap: usize,
-    ) -> Result<usize, JsValue>;
+    /// Like `encode`, for `list[start..end]`.
+    #[wasm_bindgen(method, js_name = encodeMany)]
+    fn encode_many(this: &Js, list: &js_sys::Array, start: u32, end: u32, ptr: *mut u8, cap: usize) -> f64;
     #[wasm_bindgen(method)]
     fn decision(this: &Js, now: &JsValue, deferred: &JsValue, words: &JsValue, ptr: *const f64, len: usize) -> JsValue;
     #[wasm_bindgen(method)]
@@ -96,7 +91,8 @@ impl Codec {
     pub(super) fn read(&self, core: &Core, client: &JsValue) -> Option<Record> {
         // Busy when a getter of the client being read calls the engine again: the JSON route.
         let mut bytes = self.bytes.try_borrow_mut().ok()?;
-        let n = self.js.encode(client, bytes.as_mut_ptr(), bytes.len()).ok()?;
+        let n = self.js.encode(client, bytes.as_mut_ptr(), bytes.len());
+        let n = (n >= 0.0).then_some(n as usize)?;
         self.fetch(&mut bytes, n);
         core.read_client_encoded(&bytes[..n])
     }
@@ -280,7 +276,9 @@ impl Iterator for Many<'_> {
             if let Some(bytes) = self.bytes.as_mut() {
                 let cap = bytes.len();
                 // Should the encoder itself fail, every record of the chunk takes the JSON route.
-                if let Ok(n) = self.codec.js.encode_many(self.list, self.next, self.end, bytes.as_mut_ptr(), cap) {
+                let n = self.codec.js.encode_many(self.list, self.next, self.end, bytes.as_mut_ptr(), cap);
+                if n >= 0.0 {
+                    let n = n as usize;
                     self.codec.fetch(bytes, n);
                     self.filled = n;
                 }
