@@ -68,6 +68,8 @@ pub(super) struct Codec {
     outline: RefCell<Vec<f64>>,
     /// The evaluation and the outline of the last decision, kept for their buffers.
     last: RefCell<(Evaluation, Outline)>,
+    /// The record of the last single decision, likewise.
+    record: RefCell<Record>,
 }
 
 impl Codec {
@@ -84,17 +86,24 @@ impl Codec {
             bytes: RefCell::new(vec![0; 4096]),
             outline: RefCell::new(Vec::new()),
             last: RefCell::default(),
+            record: RefCell::default(),
         }
     }
 
-    /// One client object through the encoder; `None` when it needs the JSON route.
-    pub(super) fn read(&self, core: &Core, client: &JsValue) -> Option<Record> {
+    /// The record single decisions read into, kept for its lists; `None` when a getter of the
+    /// client being read calls the engine again (that inner call reads into a record of its own).
+    pub(super) fn record(&self) -> Option<std::cell::RefMut<'_, Record>> {
+        self.record.try_borrow_mut().ok()
+    }
+
+    /// One client object through the encoder into `rec`; `None` when it needs the JSON route.
+    pub(super) fn read(&self, core: &Core, client: &JsValue, rec: &mut Record) -> Option<()> {
         // Busy when a getter of the client being read calls the engine again: the JSON route.
         let mut bytes = self.bytes.try_borrow_mut().ok()?;
         let n = self.js.encode(client, bytes.as_mut_ptr(), bytes.len());
         let n = (n >= 0.0).then_some(n as usize)?;
         self.fetch(&mut bytes, n);
-        core.read_client_encoded(&bytes[..n])
+        core.read_client_encoded_into(&bytes[..n], rec)
     }
 
     /// Makes sure the `n` bytes the encoder wrote last are in `bytes`: it copies them itself

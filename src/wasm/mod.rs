@@ -136,17 +136,19 @@ impl Engine {
         };
         let event = if o.event { get(options, "event").as_string() } else { None };
         let (ctx, explain) = (Context { now, event, trace: o.trace }, o.explain);
-        let Some(record) = codec.read(&self.core, client) else {
+        let (mut kept, mut own) = (codec.record(), Record::default());
+        let record = kept.as_deref_mut().unwrap_or(&mut own);
+        if codec.read(&self.core, client, record).is_none() {
             // The JSON route: exactly what the full reader says, and a decision through JSON.
             let record = self.read_json(client)?;
             return to_js(&self.core.decide_with(&record, &ctx, explain));
-        };
-        if ctx.trace {
-            return to_js(&self.core.decide_with(&record, &ctx, explain));
         }
-        match codec.decide(&self.core, &record, &ctx, explain) {
+        if ctx.trace {
+            return to_js(&self.core.decide_with(record, &ctx, explain));
+        }
+        match codec.decide(&self.core, record, &ctx, explain) {
             Ok(d) => Ok(d),
-            Err(ev) => to_js(&self.core.describe_with(&record, &ctx, &ev, explain)),
+            Err(ev) => to_js(&self.core.describe_with(record, &ctx, &ev, explain)),
         }
     }
 
