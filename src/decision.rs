@@ -226,7 +226,7 @@ impl Engine {
                     sop: sop(a),
                     channel: a.channel.as_str().into(),
                     reason: fate.code().into(),
-                    message: messages.next().unwrap_or_default(),
+                    message: messages.next().map(Names::from).unwrap_or_default(),
                 }
             })
             .collect();
@@ -397,31 +397,30 @@ impl Engine {
         out
     }
 
-    fn reason_text(&self, i: usize, fate: Fate) -> Names {
+    fn reason_text(&self, i: usize, fate: Fate) -> Message {
         let a = &self.actions[i];
         let ch = a.channel.as_str();
         let t = |ms: i64| time::format_datetime(ms, self.tz);
-        let n = |zh: String, en: String| Names { zh, en };
         match fate {
-            Fate::Chosen { .. } => n("已选中".into(), "chosen".into()),
-            Fate::FallbackNotNeeded => n(
-                "非个性化备选动作，仅在客户关闭个性化推荐时替代原动作".into(),
-                "non-personalised fallback, used only when the client has opted out of personalisation".into(),
+            Fate::Chosen { .. } => message("已选中", "chosen"),
+            Fate::FallbackNotNeeded => message(
+                "非个性化备选动作，仅在客户关闭个性化推荐时替代原动作",
+                "non-personalised fallback, used only when the client has opted out of personalisation",
             ),
-            Fate::NotTriggered => n(
-                "仅在指定事件发生时触发，本次决策不是由该事件触发".into(),
-                "runs only when its trigger event occurs; this decision was not made for that event".into(),
+            Fate::NotTriggered => message(
+                "仅在指定事件发生时触发，本次决策不是由该事件触发",
+                "runs only when its trigger event occurs; this decision was not made for that event",
             ),
-            Fate::ConditionFalse => n("不满足适用条件".into(), "its condition is not met".into()),
-            Fate::ControlGroup => n(
-                "客户属于该SOP的对照组（不触达，用于衡量效果）".into(),
-                "the client is in this SOP's control group (held out to measure uplift)".into(),
+            Fate::ConditionFalse => message("不满足适用条件", "its condition is not met"),
+            Fate::ControlGroup => message(
+                "客户属于该SOP的对照组（不触达，用于衡量效果）",
+                "the client is in this SOP's control group (held out to measure uplift)",
             ),
-            Fate::Suitability(SuitabilityBlock::NotAssessed) => n(
-                "客户未完成风险测评，不得主动推介产品".into(),
-                "the client has no risk assessment, so no product may be recommended".into(),
+            Fate::Suitability(SuitabilityBlock::NotAssessed) => message(
+                "客户未完成风险测评，不得主动推介产品",
+                "the client has no risk assessment, so no product may be recommended",
             ),
-            Fate::Suitability(SuitabilityBlock::Expired(at)) => n(
+            Fate::Suitability(SuitabilityBlock::Expired(at)) => message(
                 format!("风险测评已过期（测评于 {}），不得主动推介产品", t(at)),
                 format!("the risk assessment of {} has expired, so no product may be recommended", t(at)),
             ),
@@ -435,7 +434,7 @@ impl Engine {
                         .unwrap_or_else(|| "-".into())
                 };
                 let prod = risk(a.product_risk.unwrap_or(0));
-                n(
+                message(
                     format!(
                         "产品风险等级 {prod} 超出客户风险承受能力 {class_name}（最高 {}），不得主动推介",
                         risk(max)
@@ -447,11 +446,11 @@ impl Engine {
                 )
             }
             Fate::Consent => {
-                n(format!("客户未授权 {ch} 渠道营销触达"), format!("no marketing consent for channel {ch}"))
+                message(format!("客户未授权 {ch} 渠道营销触达"), format!("no marketing consent for channel {ch}"))
             }
             Fate::PersonalisationOff => {
                 let fb = a.fallback.map(|f| self.actions[f as usize].id.clone());
-                n(
+                message(
                     format!(
                         "客户已关闭个性化推荐{}",
                         fb.as_ref().map(|f| format!("，改用非个性化动作 {f}")).unwrap_or_default()
@@ -463,22 +462,22 @@ impl Engine {
                 )
             }
             Fate::Cooldown { until } => {
-                n(format!("冷却期内，{} 之后才可再次触达", t(until)), format!("in cooldown until {}", t(until)))
+                message(format!("冷却期内，{} 之后才可再次触达", t(until)), format!("in cooldown until {}", t(until)))
             }
-            Fate::Suppressed { until } => n(
+            Fate::Suppressed { until } => message(
                 format!("客户近期多次拒绝，暂停触达至 {}", t(until)),
                 format!("paused after repeated rejections until {}", t(until)),
             ),
-            Fate::QuietHours => n("处于免打扰时段，动作被丢弃".into(), "dropped: within quiet hours".into()),
-            Fate::ChannelCap { used, max } => n(
+            Fate::QuietHours => message("处于免打扰时段，动作被丢弃", "dropped: within quiet hours"),
+            Fate::ChannelCap { used, max } => message(
                 format!("{ch} 渠道触达已达频控上限（{used}/{max}）"),
                 format!("channel {ch} frequency cap reached ({used}/{max})"),
             ),
-            Fate::GlobalCap { used, max } => n(
+            Fate::GlobalCap { used, max } => message(
                 format!("全渠道触达已达频控上限（{used}/{max}）"),
                 format!("global contact cap reached ({used}/{max})"),
             ),
-            Fate::Outranked { score } => n(
+            Fate::Outranked { score } => message(
                 format!("得分 {} 排名靠后，超出单次决策动作数上限", fmt_score(score)),
                 format!("outranked (score {}) by actions chosen within the per-decision limit", fmt_score(score)),
             ),
@@ -488,12 +487,12 @@ impl Engine {
     /// The words of a decision: the reason each action of `o.not_chosen` was not chosen, in that
     /// order, and the one-sentence explanation.
     pub fn words(&self, rec: &Record, o: &Outline) -> Words {
-        let messages: Vec<Names> = o.not_chosen.iter().map(|&(i, fate)| self.reason_text(i as usize, fate)).collect();
+        let messages: Vec<Message> = o.not_chosen.iter().map(|&(i, fate)| self.reason_text(i as usize, fate)).collect();
         let explanation = self.explain(rec, o, &messages);
         Words { messages, explanation }
     }
 
-    fn explain(&self, rec: &Record, o: &Outline, messages: &[Names]) -> Names {
+    fn explain(&self, rec: &Record, o: &Outline, messages: &[Message]) -> Names {
         let pick = |zh: bool, n: &Names| if zh { n.zh.clone() } else { n.en.clone() };
         let tag_names = |zh: bool| -> String {
             let names: Vec<String> = o
@@ -539,7 +538,7 @@ impl Engine {
                 .collect::<Vec<_>>()
                 .join(if zh { "；" } else { "; " })
         };
-        let blocked: Vec<(&str, &Names)> = o
+        let blocked: Vec<(&str, &Message)> = o
             .not_chosen
             .iter()
             .zip(messages)
@@ -552,7 +551,8 @@ impl Engine {
             if blocked.is_empty() {
                 return String::new();
             }
-            let list: Vec<String> = blocked.iter().map(|(id, m)| format!("{id}: {}", pick(zh, m))).collect();
+            let list: Vec<String> =
+                blocked.iter().map(|(id, m)| format!("{id}: {}", if zh { &m.zh } else { &m.en })).collect();
             if zh { format!("；未选：{}", list.join("；")) } else { format!("; not chosen: {}", list.join("; ")) }
         };
         let layer = |zh: bool| o.primary.map_or_else(|| "-".to_string(), |p| pick(zh, &self.layers[p as usize].name));
@@ -581,8 +581,28 @@ impl Engine {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Words {
     /// Why each not-chosen action was not chosen, in the outline's order.
-    pub messages: Vec<Names>,
+    pub messages: Vec<Message>,
     pub explanation: Names,
+}
+
+/// A text of a reason: the fixed ones are not copied for every decision.
+pub type Text = std::borrow::Cow<'static, str>;
+
+/// A reason in words, in Chinese and English.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Message {
+    pub zh: Text,
+    pub en: Text,
+}
+
+fn message(zh: impl Into<Text>, en: impl Into<Text>) -> Message {
+    Message { zh: zh.into(), en: en.into() }
+}
+
+impl From<Message> for Names {
+    fn from(m: Message) -> Names {
+        Names { zh: m.zh.into_owned(), en: m.en.into_owned() }
+    }
 }
 
 fn fmt_score(s: f64) -> String {

@@ -14,7 +14,6 @@ use crate::engine::Context;
 use crate::engine::Engine as Core;
 use crate::evaluate::Evaluation;
 use crate::record::Record;
-use crate::schema::Names;
 use crate::time;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -197,9 +196,9 @@ impl Codec {
         // The words (each reason's message and the explanation): their distinct texts, as one
         // string and the UTF-16 length of each, then each message and the explanation by index.
         let words = words.map(|d| {
-            fn pair<'d>(texts: &mut Vec<&'d str>, n: &'d Names) -> [f64; 2] {
-                [&n.zh, &n.en].map(|s| {
-                    let k = texts.iter().position(|t| t == s).unwrap_or_else(|| {
+            fn pair<'d>(texts: &mut Vec<&'d str>, zh: &'d str, en: &'d str) -> [f64; 2] {
+                [zh, en].map(|s| {
+                    let k = texts.iter().position(|t| *t == s).unwrap_or_else(|| {
                         texts.push(s);
                         texts.len() - 1
                     });
@@ -207,8 +206,8 @@ impl Codec {
                 })
             }
             let mut texts = Vec::new();
-            let messages: Vec<[f64; 2]> = d.messages.iter().map(|m| pair(&mut texts, m)).collect();
-            let explanation = pair(&mut texts, &d.explanation);
+            let messages: Vec<[f64; 2]> = d.messages.iter().map(|m| pair(&mut texts, &m.zh, &m.en)).collect();
+            let explanation = pair(&mut texts, &d.explanation.zh, &d.explanation.en);
             out.push(texts.len() as f64);
             out.extend(texts.iter().map(|t| t.encode_utf16().count() as f64));
             (JsValue::from(texts.concat()), messages, explanation)
