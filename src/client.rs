@@ -26,7 +26,7 @@ impl RecordError {
 }
 
 fn preview(v: &Value) -> String {
-    let s = v.to_string();
+    let s = crate::json::text(v);
     if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
 }
 

@@ -37,6 +37,14 @@ impl JsonError {
     pub const TOO_DEEP: &'static str = "recursion limit exceeded";
 }
 
+/// `v` as compact JSON text, the same as `v.to_string()`, for messages. Written by
+/// `serde_json::to_string`, the writer the results already use: `Value`'s `Display` would link in
+/// two more JSON writers (compact and pretty, over a formatter) for messages alone. Writing a
+/// `Value` cannot fail (its keys are text).
+pub fn text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
 /// Parses JSON text (one value, white space around it) into a [`Value`].
 ///
 /// # Errors

@@ -63,7 +63,10 @@ pub fn parse_value(value: Value) -> Result<(RuleSet, Value), Vec<Diagnostic>> {
             return Err(vec![Diagnostic::error(
                 "unsupported-schema-version",
                 "/schemaVersion",
-                format!("schemaVersion {v} is not supported; this engine reads schemaVersion {SCHEMA_VERSION}"),
+                format!(
+                    "schemaVersion {} is not supported; this engine reads schemaVersion {SCHEMA_VERSION}",
+                    crate::json::text(v)
+                ),
             )]);
         }
         None if value.is_object() => {

@@ -14,6 +14,7 @@
 
 use crate::diagnostics::{Diagnostic, closest, join};
 use crate::engine::FnvMap;
+use crate::json;
 use serde_json::{Map, Number, Value};
 use std::cmp::{Ordering, Reverse};
 use std::rc::Rc;
@@ -474,8 +475,8 @@ fn show(v: &Value) -> String {
         None => s.to_string(),
     };
     match v {
-        Value::String(s) => Value::String(cut(s)).to_string(),
-        _ => cut(&v.to_string()),
+        Value::String(s) => json::text(&Value::String(cut(s))),
+        _ => cut(&json::text(v)),
     }
 }
 

@@ -11,6 +11,12 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod codec;
+
+// The allocator: talc in place of std's dlmalloc, for fewer bytes in the module (single-threaded
+// wasm, memory grown on demand as with dlmalloc).
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 // The seeded synthetic population and the what-if simulation: in the second module only
 // (`clientseg/simulation`, see Cargo.toml).
 #[cfg(feature = "simulation")]
