@@ -177,21 +177,20 @@ impl Codec {
         let mut out = self.outline.try_borrow_mut().ok()?;
         let mut deferred = self.deferred.try_borrow_mut().ok()?;
         // The distinct instants actions are deferred to (nearly always one: the end of the
-        // quiet hours), sent as text only when they differ from the last decision's.
+        // quiet hours), sent as text only when they differ from the last decision's. What JS
+        // holds changes only with the call that sends it, at the end.
         let times = || o.chosen.iter().filter_map(|c| c.deferred_until);
         let same = times().all(|t| deferred.contains(&t)) && deferred.iter().all(|&d| times().any(|t| t == d));
-        let deferred_texts = if same {
-            JsValue::UNDEFINED
-        } else {
-            deferred.clear();
+        let changed = (!same).then(|| {
+            let mut list: Vec<i64> = Vec::new();
             for t in times() {
-                if !deferred.contains(&t) {
-                    deferred.push(t);
+                if !list.contains(&t) {
+                    list.push(t);
                 }
             }
-            let texts: Vec<String> = deferred.iter().map(|&t| time::format_datetime(t, core.time_zone())).collect();
-            JsValue::from(texts.join(","))
-        };
+            list
+        });
+        let held: &[i64] = changed.as_deref().unwrap_or(&deferred);
         out.clear();
         // The words (each reason's message and the explanation): their distinct texts, as one
         // string and the UTF-16 length of each, then each message and the explanation by index.
@@ -224,7 +223,7 @@ impl Codec {
         out.extend(o.layers.iter().map(|&l| f64::from(l)));
         out.push(o.chosen.len() as f64);
         for c in &o.chosen {
-            let at = c.deferred_until.and_then(|t| deferred.iter().position(|&d| d == t));
+            let at = c.deferred_until.and_then(|t| held.iter().position(|&d| d == t));
             out.extend([
                 f64::from(c.action),
                 c.score,
@@ -249,6 +248,14 @@ impl Codec {
         } else {
             self.now.set(Some(now));
             JsValue::from(time::format_datetime(now, core.time_zone()))
+        };
+        let deferred_texts = match changed {
+            Some(list) => {
+                let texts: Vec<String> = list.iter().map(|&t| time::format_datetime(t, core.time_zone())).collect();
+                *deferred = list;
+                JsValue::from(texts.join(","))
+            }
+            None => JsValue::UNDEFINED,
         };
         let words = words.map_or(JsValue::UNDEFINED, |w| w.0);
         Some(self.js.decision(&now, &deferred_texts, &words, out.as_ptr(), out.len()))
