@@ -373,8 +373,7 @@ export class Codec {
       // An app passes the same text call after call: read it once.
       if (now !== this.nowSeen) this.nowSeenMs = commonTime((this.nowSeen = now));
       ms = this.nowSeenMs;
-    }
-    else if (typeof now === 'number' && Math.abs(now) <= Number.MAX_SAFE_INTEGER) ms = Math.trunc(now);
+    } else if (typeof now === 'number' && Math.abs(now) <= Number.MAX_SAFE_INTEGER) ms = Math.trunc(now);
     else if (now instanceof Date && Number.isFinite(now.getTime())) ms = now.getTime();
     if (this.wasmNumbers.buffer !== this.memory.buffer) this.wasmNumbers = new Float64Array(this.memory.buffer);
     this.wasmNumbers[ptr / 8] = ms;
