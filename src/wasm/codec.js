@@ -128,17 +128,50 @@ export class Codec {
 
   /**
    * One client → its bytes, copied to wasm memory at `ptr` when they fit in `cap` (else `copy`
-   * them once wasm has made room); returns their length, or -1 when the client takes the JSON
-   * route instead: a getter of it threw (the JSON route then reports what it throws), or called
-   * the engine again while it was read (that inner call would write over the bytes being made).
-   * It never throws: an exception crossing wasm would leave its buffers borrowed.
+   * them once wasm has made room); returns their length, or -1 as `fill` says.
    */
   encode(client, ptr, cap) {
+    return this.fill(() => this.record(client), ptr, cap);
+  }
+
+  /**
+   * `list[start..end]` → the records, each preceded by its length (a record whose reading throws
+   * is OTHER), copied to wasm memory as by `encode`; returns their length, or -1 as `fill` says.
+   */
+  encodeMany(list, start, end, ptr, cap) {
+    return this.fill(
+      () => {
+        for (let k = start; k < end; k++) {
+          this.reserve(4);
+          const at = this.n;
+          this.n += 4;
+          try {
+            this.record(list[k]);
+          } catch {
+            this.n = at + 4;
+            this.u8(OTHER);
+          }
+          this.view.setUint32(at, this.n - at - 4, true);
+        }
+      },
+      ptr,
+      cap,
+    );
+  }
+
+  /**
+   * The bytes `write` makes, copied to wasm memory at `ptr` when they fit in `cap`; their length,
+   * or -1 when the records take the JSON route instead: a getter threw (the JSON route then
+   * reports what it throws), or called the engine again while a client was read (that inner call
+   * would write over the bytes being made). It never throws: an exception crossing wasm would
+   * leave its buffers borrowed.
+   */
+  fill(write, ptr, cap) {
     if (this.busy) return -1;
     this.busy = true;
     try {
       this.n = 0;
-      this.record(client);
+      write();
       if (this.n <= cap) this.copy(ptr);
       return this.n;
     } catch {
@@ -152,36 +185,6 @@ export class Codec {
   copy(ptr) {
     if (this.wasmBytes.buffer !== this.memory.buffer) this.wasmBytes = new Uint8Array(this.memory.buffer);
     this.wasmBytes.set(this.bytes.subarray(0, this.n), ptr);
-  }
-
-  /**
-   * `list[start..end]` → the records, each preceded by its length (a record whose reading throws
-   * is OTHER), copied to wasm memory as by `encode`; returns their length, or -1 as `encode` does.
-   */
-  encodeMany(list, start, end, ptr, cap) {
-    if (this.busy) return -1;
-    this.busy = true;
-    try {
-      this.n = 0;
-      for (let k = start; k < end; k++) {
-        this.reserve(4);
-        const at = this.n;
-        this.n += 4;
-        try {
-          this.record(list[k]);
-        } catch {
-          this.n = at + 4;
-          this.u8(OTHER);
-        }
-        this.view.setUint32(at, this.n - at - 4, true);
-      }
-      if (this.n <= cap) this.copy(ptr);
-      return this.n;
-    } catch {
-      return -1;
-    } finally {
-      this.busy = false;
-    }
   }
 
   reserve(extra) {
