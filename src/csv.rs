@@ -103,20 +103,6 @@ impl CsvHeader {
     }
 }
 
-/// Appends `s` as a JSON string literal.
-fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 /// Appends a cell typed by its field's declaration. A cell that does not fit the type is
 /// passed on as text, so the record reader reports it (with the field's path).
 fn push_cell(out: &mut String, cell: &str, ty: FieldType) {
@@ -134,7 +120,7 @@ fn push_cell(out: &mut String, cell: &str, ty: FieldType) {
         FieldType::Boolean => match t.to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" => out.push_str("true"),
             "false" | "0" | "no" => out.push_str("false"),
-            _ => push_json_string(out, cell),
+            _ => crate::json::write_str(out, cell),
         },
         FieldType::List if t.starts_with('[') => out.push_str(t),
         FieldType::List => {
@@ -143,11 +129,11 @@ fn push_cell(out: &mut String, cell: &str, ty: FieldType) {
                 if i > 0 {
                     out.push(',');
                 }
-                push_json_string(out, item);
+                crate::json::write_str(out, item);
             }
             out.push(']');
         }
-        _ => push_json_string(out, cell),
+        _ => crate::json::write_str(out, cell),
     }
 }
 
@@ -185,12 +171,12 @@ impl Engine {
             if json.len() > 1 {
                 json.push(',');
             }
-            push_json_string(&mut json, col);
+            crate::json::write_str(&mut json, col);
             json.push(':');
             match field {
                 Some(ty) => push_cell(&mut json, cell, ty),
                 None if raw_json => json.push_str(cell.trim()),
-                None => push_json_string(&mut json, cell),
+                None => crate::json::write_str(&mut json, cell),
             }
         }
         json.push('}');

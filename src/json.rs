@@ -7,6 +7,12 @@
 //! text ([`crate::num::parse`], as `JSON.parse` and `Number()` read it), a number beyond
 //! the `f64` range is an error, the last of repeated keys wins and nesting stops at 128 levels.
 //! An error says why and where: `expected value at line 3 column 15`.
+//!
+//! Its writer ([`ToJson`], in `json/write.rs`) writes what crosses to JavaScript and the values
+//! quoted in messages.
+
+mod write;
+pub use write::{ToJson, write_object, write_str};
 
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -37,12 +43,11 @@ impl JsonError {
     pub const TOO_DEEP: &'static str = "recursion limit exceeded";
 }
 
-/// `v` as compact JSON text, the same as `v.to_string()`, for messages. Written by
-/// `serde_json::to_string`, the writer the results already use: `Value`'s `Display` would link in
-/// two more JSON writers (compact and pretty, over a formatter) for messages alone. Writing a
-/// `Value` cannot fail (its keys are text).
+/// `v` as compact JSON text, the same as `v.to_string()`, for messages. Written by [`ToJson`],
+/// the writer the results use: `Value`'s `Display` would link in serde_json's writers (compact
+/// and pretty, over a formatter) for messages alone.
 pub fn text(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+    v.to_json()
 }
 
 /// Parses JSON text (one value, white space around it) into a [`Value`].

@@ -1,8 +1,9 @@
 //! The crate's JSON reader (`clientseg::json`) against serde_json's exact one (`float_roundtrip`,
 //! a dev-dependency feature): the same tree for every valid text, numbers to the bit (including
-//! which are integers), and an error for every invalid one, with a line and column.
+//! which are integers), and an error for every invalid one, with a line and column. Its writer
+//! (`ToJson`) against serde_json's: the same text for every tree and every result type.
 
-use clientseg::json;
+use clientseg::json::{self, ToJson};
 use serde_json::Value;
 
 /// The two readers agree on `text`: the same tree (printed, so `-0.0` and integer-ness count),
@@ -11,7 +12,11 @@ fn agree(text: &str) {
     let ours = json::parse(text);
     let theirs = serde_json::from_str::<Value>(text);
     match (&ours, &theirs) {
-        (Ok(a), Ok(b)) => assert_eq!(a.to_string(), b.to_string(), "{text:?}"),
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.to_string(), b.to_string(), "{text:?}");
+            // And the crate's writer writes the tree as serde_json does.
+            assert_eq!(json::text(a), b.to_string(), "{text:?}");
+        }
         (Err(_), Err(_)) => {}
         _ => panic!("{text:?}: ours {ours:?}, serde_json {theirs:?}"),
     }
@@ -245,4 +250,62 @@ fn any_edit_of_a_document_reads_the_same_or_fails_in_both() {
         }
         agree(&c.into_iter().collect::<String>());
     }
+}
+
+#[test]
+fn the_writer_writes_what_serde_json_writes() {
+    // Every control character, escapes, non-ASCII and the integers and floats at the edges.
+    let all: String = (0u8..0x80).map(char::from).chain("é中😀\u{2028}".chars()).collect();
+    for v in [
+        Value::String(all),
+        serde_json::json!([0, 1, -1, u64::MAX, i64::MIN, 0.5, -0.0, 1e300, 2.5e-7, 100.0, 1e21, 123456789.125]),
+        serde_json::json!({"b": [true, false, null], "a": {"": ""}, "\"k\"": "\\"}),
+    ] {
+        assert_eq!(json::text(&v), serde_json::to_string(&v).unwrap());
+    }
+    // What crosses to JavaScript, for every rule set in the repository and its fixtures.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut rule_texts = Vec::new();
+    for dir in ["rules", "tests/fixtures"] {
+        for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                match doc.get("rules") {
+                    Some(Value::Object(_)) => rule_texts.push(doc["rules"].to_string()),
+                    Some(_) => {}
+                    None => rule_texts.push(doc.to_string()),
+                }
+            }
+        }
+    }
+    let spec = clientseg::synth::PopulationSpec { size: 300, seed: 9, now: 1_764_036_000_000 };
+    let mut population = clientseg::synth::generate_ndjson(&spec);
+    population.push_str("{\"id\":\"bad\",\"aum\":\"x\"}\nnot json\n{\"aum\":1}\n");
+    let (mut engines, mut traces) = (0, 0);
+    for text in &rule_texts {
+        let diagnostics = clientseg::validate_rules(text);
+        assert_eq!(diagnostics.to_json(), serde_json::to_string(&diagnostics).unwrap());
+        let Ok(engine) = clientseg::Engine::compile(text) else { continue };
+        engines += 1;
+        let info = engine.info();
+        assert_eq!(info.to_json(), serde_json::to_string(&info).unwrap());
+        let tables = engine.decision_tables();
+        assert_eq!(tables.to_json(), serde_json::to_string(&tables).unwrap());
+        let plan = engine.encoder_plan();
+        assert_eq!(plan.to_json(), serde_json::to_string(&plan).unwrap());
+        for now in ["2026-11-25T10:00:00+08:00", "2026-11-25T23:30:00+08:00"] {
+            let now = clientseg::time::parse_datetime(now, engine.time_zone()).unwrap();
+            let ctx = clientseg::Context { now, event: None, trace: true };
+            let batch = engine.decide_ndjson(population.as_bytes(), &ctx);
+            assert_eq!(batch.errors.to_json(), serde_json::to_string(&batch.errors).unwrap());
+            for line in population.lines().take(60) {
+                let Ok(record) = engine.read_client_text(line) else { continue };
+                let trace = engine.decide(&record, &ctx).trace.unwrap();
+                assert_eq!(trace.to_json(), serde_json::to_string(&trace).unwrap());
+                traces += 1;
+            }
+        }
+    }
+    assert!(engines > 40 && traces > 1000, "{engines} rule sets, {traces} traces");
 }
