@@ -174,7 +174,8 @@ pub fn compile(rules: &RuleSet, doc: &Value) -> Result<Engine, CompileError> {
         return Err(CompileError { diagnostics: diags });
     }
     sort_diagnostics(&mut diags);
-    let canonical = serde_json::to_string(doc).unwrap_or_default();
+    // Keys sorted (serde_json's map is ordered), no white space: the same text in every runtime.
+    let canonical = crate::json::text(doc);
     let enums = syms.fields.iter().map(|f| f.values.iter().map(|v| v.as_str().into()).collect()).collect();
     let tiers = syms.tags.iter().map(|t| t.tiers.iter().map(|v| v.as_str().into()).collect()).collect();
     Ok(Engine {

@@ -354,7 +354,9 @@ impl Engine {
         m
     }
 
-    fn trace(&self, rec: &Record, ctx: &Context, ev: &Evaluation) -> Vec<TraceEntry> {
+    /// The trace of an evaluation (a decision's `trace`): every condition, in evaluation order,
+    /// with the declared fields it read.
+    pub fn trace(&self, rec: &Record, ctx: &Context, ev: &Evaluation) -> Vec<TraceEntry> {
         let mut out = Vec::new();
         for &t in &self.tag_order {
             let tag = &self.tags[t as usize];

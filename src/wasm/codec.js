@@ -385,15 +385,19 @@ export class Codec {
   }
 
   /**
-   * The decision of the client encoded last, from its outline (`len` numbers at byte `ptr` of
-   * wasm memory, laid out by `Codec::decision` in src/wasm/codec.rs), `now` (the decision instant
-   * as text) and `deferred` (the texts of the instants actions are deferred to, joined by commas),
-   * each undefined when it is the last decision's; and `words`, the texts of the reasons'
-   * messages and the explanation one after the other (undefined: a decision without words).
+   * A decision object from its outline (`len` numbers at byte `ptr` of wasm memory, laid out by
+   * `Codec::decision` in src/wasm/codec.rs), `now` (the decision instant as text) and `deferred`
+   * (the texts of the instants actions are deferred to, joined by commas), each undefined when it
+   * is the last decision's; `words`, the texts of the reasons' messages and the explanation one
+   * after the other (undefined: a decision without words); `clientId`, undefined for the client
+   * encoded last; and `trace`, its JSON text (undefined: no trace).
    */
-  decision(now, deferred, words, ptr, len) {
+  decision(now, deferred, words, clientId, trace, ptr, len) {
     if (now !== undefined) this.nowText = now;
     if (deferred !== undefined) this.deferredTexts = deferred === '' ? [] : deferred.split(',');
+    // Read before any object is made: a setter on Object.prototype could call the engine.
+    const { nowText, deferredTexts } = this;
+    const id = clientId === undefined ? this.lastId : clientId;
     if (this.wasmNumbers.buffer !== this.memory.buffer) this.wasmNumbers = new Float64Array(this.memory.buffer);
     const d = this.wasmNumbers;
     const t = this.tables;
@@ -423,7 +427,7 @@ export class Codec {
       // JSON writes a score that is not a finite number as null.
       const chosen = { id: a[0], sop: a[1], channel: a[2], content: a[3], score: Number.isFinite(score) ? score : null };
       const deferredUntil = d[i++];
-      if (deferredUntil >= 0) chosen.deferredUntil = this.deferredTexts[deferredUntil];
+      if (deferredUntil >= 0) chosen.deferredUntil = deferredTexts[deferredUntil];
       const fallbackFor = d[i++];
       if (fallbackFor >= 0) chosen.fallbackFor = t.actions[fallbackFor][0];
       actions.push(chosen);
@@ -442,9 +446,9 @@ export class Codec {
     for (let n = d[i++]; n > 0; n--) controlGroups.push(t.sops[d[i++]]);
     const rs = t.ruleSet;
     const decision = {
-      clientId: this.lastId,
+      clientId: id,
       ruleSet: { id: rs.id, version: rs.version, contentHash: rs.contentHash },
-      now: this.nowText,
+      now: nowText,
       tags,
       primaryLayer: primary < 0 ? null : t.layers[primary],
       layers,
@@ -456,6 +460,7 @@ export class Codec {
       const explanation = words2(texts, d[i++], d[i++]);
       if (explanation !== undefined) decision.explanation = explanation;
     }
+    if (trace !== undefined) decision.trace = JSON.parse(trace);
     return decision;
   }
 }

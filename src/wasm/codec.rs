@@ -13,6 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::engine::Context;
 use crate::engine::Engine as Core;
 use crate::evaluate::Evaluation;
+use crate::json::ToJson;
 use crate::record::Record;
 use crate::time;
 use std::cell::RefCell;
@@ -33,7 +34,17 @@ extern "C" {
     #[wasm_bindgen(method, js_name = encodeMany)]
     fn encode_many(this: &Js, list: &js_sys::Array, start: u32, end: u32, ptr: *mut u8, cap: usize) -> f64;
     #[wasm_bindgen(method)]
-    fn decision(this: &Js, now: &JsValue, deferred: &JsValue, words: &JsValue, ptr: *const f64, len: usize) -> JsValue;
+    #[allow(clippy::too_many_arguments)]
+    fn decision(
+        this: &Js,
+        now: &JsValue,
+        deferred: &JsValue,
+        words: &JsValue,
+        client_id: &JsValue,
+        trace: &JsValue,
+        ptr: *const f64,
+        len: usize,
+    ) -> JsValue;
     #[wasm_bindgen(method)]
     fn options(this: &Js, options: &JsValue, ptr: *mut f64) -> JsValue;
 }
@@ -151,31 +162,36 @@ impl Codec {
         }
     }
 
-    /// The decision object for the client read by [`Codec::read`] last, built in JS from its
-    /// outline and, with `explain`, the words; the evaluation when the numbers cannot carry it
-    /// (see [`Codec::decision`]).
+    /// The decision object for `record`, built in JS from its outline, with `explain` the words
+    /// and with `ctx.trace` the trace (as JSON text). `client_id` is `None` for the client
+    /// [`Codec::read`] read last (JS has its id), else the id of a record the JSON route read.
     pub(super) fn decide(
         &self,
         core: &Core,
         record: &Record,
         ctx: &Context,
         explain: bool,
-    ) -> Result<JsValue, Evaluation> {
+        client_id: Option<&str>,
+    ) -> JsValue {
         let mut fresh = <(Evaluation, Outline)>::default();
         let mut kept = self.last.try_borrow_mut().ok();
         let (ev, outline) = kept.as_deref_mut().unwrap_or(&mut fresh);
         core.evaluate(record, ctx, ev);
         core.outline_into(record, ev, outline);
         let words = explain.then(|| core.words(record, outline));
-        self.decision(core, outline, ctx.now, words.as_ref()).ok_or_else(|| ev.clone())
+        let trace = ctx.trace.then(|| core.trace(record, ctx, ev).to_json());
+        let extra = Extra { client_id, trace: trace.as_deref() };
+        self.decision(core, outline, ctx.now, words.as_ref(), &extra)
     }
 
-    /// The decision object of an outline, for a client read by [`Codec::read`] last; `None` only
-    /// when a getter of the outer call's options called the engine (the JSON route then).
-    fn decision(&self, core: &Core, o: &Outline, now: i64, words: Option<&Words>) -> Option<JsValue> {
-        // Busy only when a getter of the outer call's options called the engine: the JSON route.
-        let mut out = self.outline.try_borrow_mut().ok()?;
-        let mut deferred = self.deferred.try_borrow_mut().ok()?;
+    /// The decision object of an outline (see [`Codec::decide`]).
+    fn decision(&self, core: &Core, o: &Outline, now: i64, words: Option<&Words>, extra: &Extra<'_>) -> JsValue {
+        // The numbers' buffer is busy only when a getter of the outer call's options called the
+        // engine: this inner call then lays them out in a buffer of its own. The deferred
+        // instants are borrowed only while no JS runs, so they are never busy.
+        let (mut kept, mut own) = (self.outline.try_borrow_mut().ok(), Vec::new());
+        let out = kept.as_deref_mut().unwrap_or(&mut own);
+        let mut deferred = self.deferred.borrow_mut();
         // The distinct instants actions are deferred to (nearly always one: the end of the
         // quiet hours), sent as text only when they differ from the last decision's. What JS
         // holds changes only with the call that sends it, at the end.
@@ -235,7 +251,7 @@ impl Codec {
         for (k, (a, fate)) in o.not_chosen.iter().enumerate() {
             out.extend([f64::from(*a), fate.index() as f64]);
             if let Some((_, messages, _)) = &words {
-                out.extend(messages.get(k)?);
+                out.extend(messages.get(k).into_iter().flatten());
             }
         }
         out.push(o.control_groups.len() as f64);
@@ -257,9 +273,19 @@ impl Codec {
             }
             None => JsValue::UNDEFINED,
         };
+        drop(deferred);
         let words = words.map_or(JsValue::UNDEFINED, |w| w.0);
-        Some(self.js.decision(&now, &deferred_texts, &words, out.as_ptr(), out.len()))
+        let text = |s: Option<&str>| s.map_or(JsValue::UNDEFINED, JsValue::from);
+        let (id, trace) = (text(extra.client_id), text(extra.trace));
+        self.js.decision(&now, &deferred_texts, &words, &id, &trace, out.as_ptr(), out.len())
     }
+}
+
+/// What a decision object may need besides its outline and words (see [`Codec::decide`]).
+struct Extra<'a> {
+    client_id: Option<&'a str>,
+    /// The trace, as JSON text.
+    trace: Option<&'a str>,
 }
 
 /// The records of a list of client objects (see [`Codec::read_many`]), encoded a chunk at a time.

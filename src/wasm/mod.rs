@@ -5,9 +5,9 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::engine::{Context, Engine as Core};
+use crate::json::ToJson;
 use crate::record::Record;
 use crate::time;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod codec;
@@ -40,13 +40,11 @@ fn error(code: &str, message: &str, extra: &[(&str, JsValue)]) -> JsValue {
     e.into()
 }
 
-/// Results cross as JSON text parsed by the JS engine's own `JSON.parse`: far faster than
-/// building the object property by property through the boundary. Writing the crate's own types
-/// cannot fail (their maps have text keys), so the error does not carry serde_json's message,
-/// whose formatting would be linked in for it alone.
-fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(v).map_err(|_| error("INTERNAL", "cannot convert the result to JSON", &[]))?;
-    js_sys::JSON::parse(&text).map_err(|_| error("INTERNAL", "cannot convert the result", &[]))
+/// Results cross as JSON text (written by [`ToJson`]) parsed by the JS engine's own
+/// `JSON.parse`: far faster than building the object property by property through the boundary.
+/// Decisions cross as numbers instead (see `codec`).
+fn to_js(v: &(impl ToJson + ?Sized)) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&v.to_json()).map_err(|_| error("INTERNAL", "cannot convert the result", &[]))
 }
 
 /// A JS value as JSON text, by the JS engine's own `JSON.stringify` (cycles and BigInts throw there).
@@ -144,18 +142,12 @@ impl Engine {
         let (ctx, explain) = (Context { now, event, trace: o.trace }, o.explain);
         let (mut kept, mut own) = (codec.record(), Record::default());
         let record = kept.as_deref_mut().unwrap_or(&mut own);
-        if codec.read(&self.core, client, record).is_none() {
-            // The JSON route: exactly what the full reader says, and a decision through JSON.
-            let record = self.read_json(client)?;
-            return to_js(&self.core.decide_with(&record, &ctx, explain));
+        if codec.read(&self.core, client, record).is_some() {
+            return Ok(codec.decide(&self.core, record, &ctx, explain, None));
         }
-        if ctx.trace {
-            return to_js(&self.core.decide_with(record, &ctx, explain));
-        }
-        match codec.decide(&self.core, record, &ctx, explain) {
-            Ok(d) => Ok(d),
-            Err(ev) => to_js(&self.core.describe_with(record, &ctx, &ev, explain)),
-        }
+        // The JSON route: exactly what the full reader says; its id crosses with the decision.
+        let record = self.read_json(client)?;
+        Ok(codec.decide(&self.core, &record, &ctx, explain, Some(&record.id)))
     }
 
     fn codec(&self) -> &codec::Codec {

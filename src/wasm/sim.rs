@@ -6,7 +6,7 @@
 //! page loads, so that apps load a module without it.
 
 use super::population::population_seed;
-use super::{diagnostics_error, error, get, json_text, parse_now, rules_text, to_js};
+use super::{diagnostics_error, error, get, json_text, parse_now, rules_text};
 use crate::engine::{CompileError, Context, Engine};
 use crate::simulate::{Assumptions, Progress, Simulation as Core};
 use wasm_bindgen::prelude::*;
@@ -18,6 +18,13 @@ fn compile(rules: &JsValue, side: &str) -> Result<Engine, JsValue> {
         let _ = js_sys::Reflect::set(&err, &"side".into(), &side.into());
         err
     })
+}
+
+/// The simulation's results through serde (the admin page's module has no size budget; the
+/// core's results are written by `ToJson`).
+fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(v).map_err(|_| error("INTERNAL", "cannot convert the result to JSON", &[]))?;
+    js_sys::JSON::parse(&text).map_err(|_| error("INTERNAL", "cannot convert the result", &[]))
 }
 
 fn progress(p: Progress) -> JsValue {

@@ -1,10 +1,13 @@
 // Client objects cross into wasm through the encoder (src/wasm/codec.js → src/encoded.rs) and
-// decisions without words come back as numbers built into objects in JS. These tests hold both to
-// the JSON route: the same decisions, the same errors with the same diagnostics, for ordinary
+// decisions come back as numbers built into objects in JS. These tests hold both to the native
+// engine (`cargo run --example decide` over the same clients as JSON) and to the JSON route: the
+// same decisions, key order included, and the same errors with the same diagnostics, for ordinary
 // clients and for every unusual value a JS object can hold.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Engine } from '../../pkg/node/index.mjs';
@@ -17,11 +20,29 @@ const engine = Engine.compile(rules);
 const population = generatePopulation(3000, 42);
 const ndjson = (clients) => new TextEncoder().encode(clients.map((c) => JSON.stringify(c) + '\n').join(''));
 
-/** The decision through JSON (a trace forces the JSON route out), without the trace and the words. */
+const scratch = mkdtempSync(join(tmpdir(), 'clientseg-codec-'));
+
+/**
+ * The native engine's decisions for `clients` (as JSON text, one process for the list):
+ * `options` `{ now, event, explain, trace, rules }` as `decide` takes them (`now` as text). The dev
+ * profile reuses the build `cargo test` made; the optimisation level does not change a result.
+ */
+function native(clients, options = {}) {
+  const file = join(scratch, 'rules.json');
+  writeFileSync(file, JSON.stringify(options.rules ?? rules));
+  const args = ['run', '--quiet', '--example', 'decide', '--', '--rules', file, '--now', options.now ?? now];
+  if (options.event !== undefined) args.push('--event', options.event);
+  if (options.explain === false) args.push('--no-explain');
+  if (options.trace) args.push('--trace');
+  const stdout = execFileSync('cargo', args, {
+    cwd: root, input: ndjson(clients), encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return stdout.trim().split('\n').map((line) => JSON.parse(line));
+}
+
+/** The native decision for one client, as `decide(client, { explain: false, ...options })` gives it. */
 function jsonRoute(client, options = {}) {
-  const d = engine.decide(client, { now, trace: true, explain: false, ...options });
-  delete d.trace;
-  return d;
+  return native([client], { explain: false, ...options })[0];
 }
 
 /** What `decide` throws, as `{ code, path, diagnostics }`, or null. */
@@ -46,11 +67,12 @@ function plain(r) {
   };
 }
 
-test('decisions built from numbers equal the JSON decisions, key order included', () => {
+test('decisions built from numbers equal the native decisions, key order included', () => {
   let withActions = 0;
-  for (const c of population) {
+  const expected = native(population, { explain: false });
+  for (const [k, c] of population.entries()) {
     const fast = engine.decide(c, { now, explain: false });
-    const slow = jsonRoute(c);
+    const slow = expected[k];
     assert.deepStrictEqual(fast, slow, c.id);
     assert.equal(JSON.stringify(fast), JSON.stringify(slow), c.id);
     if (fast.actions.length > 0) withActions++;
@@ -59,11 +81,12 @@ test('decisions built from numbers equal the JSON decisions, key order included'
   assert.ok(withActions > 500, `${withActions} clients with actions`);
 });
 
-test('decisions with words (the default) equal the JSON decisions, key order included', () => {
+test('decisions with words (the default) equal the native decisions, key order included', () => {
   const reasons = new Set();
-  for (const c of population) {
+  const expected = native(population);
+  for (const [k, c] of population.entries()) {
     const fast = engine.decide(c, { now });
-    const slow = jsonRoute(c, { explain: true });
+    const slow = expected[k];
     assert.equal(JSON.stringify(fast), JSON.stringify(slow), c.id);
     assert.deepStrictEqual(fast, slow, c.id);
     assert.ok(fast.explanation.zh.includes(c.id) && fast.explanation.en.includes(c.id), c.id);
@@ -72,13 +95,33 @@ test('decisions with words (the default) equal the JSON decisions, key order inc
   assert.ok(reasons.size >= 6, `messages of ${[...reasons]}`);
 });
 
+test('decisions with a trace equal the native decisions, the JSON route\'s too', () => {
+  const clients = population.slice(0, 300);
+  const expected = native(clients, { trace: true });
+  for (const [k, c] of clients.entries()) {
+    const fast = engine.decide(c, { now, trace: true });
+    assert.equal(JSON.stringify(fast), JSON.stringify(expected[k]), c.id);
+    assert.ok(fast.trace.length > 20, c.id);
+    // A String id sends the record the JSON route, which the full reader reads.
+    const viaJson = engine.decide({ ...c, id: new String(c.id) }, { now, trace: true });
+    assert.equal(JSON.stringify(viaJson), JSON.stringify(expected[k]), c.id);
+    assert.deepStrictEqual(viaJson, fast, c.id);
+  }
+});
+
 test('an event with a trigger, epoch-millisecond and Date `now`: the same decisions', () => {
   const event = rules.actions.find((a) => a.triggers?.length)?.triggers[0];
-  for (const c of population.slice(0, 300)) {
-    for (const options of [{ event }, { now: Date.parse(now) }, { now: new Date(now) }]) {
-      assert.deepStrictEqual(engine.decide(c, { now, explain: false, ...options }), jsonRoute(c, options), c.id);
+  const clients = population.slice(0, 300);
+  const [plainly, triggered] = [native(clients, { explain: false }), native(clients, { event, explain: false })];
+  let differ = 0;
+  for (const [k, c] of clients.entries()) {
+    assert.deepStrictEqual(engine.decide(c, { now, event, explain: false }), triggered[k], c.id);
+    for (const at of [Date.parse(now), new Date(now)]) {
+      assert.deepStrictEqual(engine.decide(c, { now: at, explain: false }), plainly[k], c.id);
     }
+    if (JSON.stringify(plainly[k]) !== JSON.stringify(triggered[k])) differ++;
   }
+  assert.ok(differ > 0, 'the event changes some decisions');
 });
 
 test('deferred actions and scores JSON writes as null: the same decisions', () => {
@@ -86,12 +129,16 @@ test('deferred actions and scores JSON writes as null: the same decisions', () =
   // and are kept while they stay the same. Each instant in turn, so the kept texts change too.
   const nights = ['2026-11-25T23:30:00+08:00', '2026-11-26T02:00:00+08:00', '2026-11-25T18:45:00Z', now];
   let deferred = 0;
-  for (const c of population.slice(0, 400)) {
+  const clients = population.slice(0, 400);
+  const expected = new Map();
+  for (const at of nights) for (const explain of [false, true]) expected.set(`${at} ${explain}`, native(clients, { now: at, explain }));
+  for (const [k, c] of clients.entries()) {
     for (const at of nights) {
       for (const explain of [false, true]) {
         const fast = engine.decide(c, { now: at, explain });
-        assert.deepStrictEqual(fast, jsonRoute(c, { now: at, explain }), `${c.id} at ${at}`);
-        assert.equal(JSON.stringify(fast), JSON.stringify(jsonRoute(c, { now: at, explain })));
+        const slow = expected.get(`${at} ${explain}`)[k];
+        assert.deepStrictEqual(fast, slow, `${c.id} at ${at}`);
+        assert.equal(JSON.stringify(fast), JSON.stringify(slow));
         deferred += fast.actions.filter((a) => a.deferredUntil !== undefined).length;
       }
     }
@@ -104,12 +151,12 @@ test('deferred actions and scores JSON writes as null: the same decisions', () =
   scored.when = true;
   const wide = Engine.compile(huge);
   let infinite = 0;
-  for (const c of population.slice(0, 200)) {
-    for (const explain of [false, true]) {
+  const few = population.slice(0, 200);
+  for (const explain of [false, true]) {
+    const expectedWide = native(few, { rules: huge, explain });
+    for (const [k, c] of few.entries()) {
       const fast = wide.decide(c, { now, explain });
-      const slow = wide.decide(c, { now, trace: true, explain });
-      delete slow.trace;
-      assert.deepStrictEqual(fast, slow, c.id);
+      assert.deepStrictEqual(fast, expectedWide[k], c.id);
       infinite += fast.actions.filter((a) => a.score === null).length;
     }
   }
@@ -181,7 +228,9 @@ function unusual() {
 }
 
 test('unusual values: the same decision or the same error as through JSON', () => {
-  for (const [name, c] of unusual()) {
+  const cases = unusual();
+  const expected = native(cases.map(([, c]) => JSON.parse(JSON.stringify(c) ?? 'null')), { explain: false });
+  for (const [k, [name, c]] of cases.entries()) {
     // The JSON route, for what JSON can write: NDJSON through the text reader.
     const text = JSON.stringify(c);
     const viaText = plain(engine.decideBatch(new TextEncoder().encode(text + '\n'), { now }));
@@ -194,7 +243,7 @@ test('unusual values: the same decision or the same error as through JSON', () =
     } else {
       assert.equal(error, null, name);
       const parsed = JSON.parse(text);
-      assert.deepStrictEqual(engine.decide(c, { now, explain: false }), jsonRoute(parsed), name);
+      assert.deepStrictEqual(engine.decide(c, { now, explain: false }), expected[k], name);
       assert.deepStrictEqual(engine.decide(c, { now }), engine.decide(parsed, { now }), name);
     }
   }
