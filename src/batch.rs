@@ -9,6 +9,7 @@ use crate::csv::CsvHeader;
 use crate::diagnostics::Diagnostic;
 use crate::engine::{Context, Engine};
 use crate::record::Record;
+use crate::source::Source;
 use serde::Serialize;
 
 /// Records read and decided per step: bounds memory for million-client inputs.
@@ -113,18 +114,18 @@ impl Engine {
         self.decide_read(&mut || items.next(), ctx)
     }
 
-    /// Decides numbered records, `next` giving each in turn, a chunk at a time; an item that
-    /// could not be read is reported with its number and the others are still decided. (One loop
-    /// for every input form: `dyn` keeps it one copy in the .wasm.)
+    /// Decides numbered records, `next` giving each in turn (any closure that returns the next
+    /// one), a chunk at a time; an item that could not be read is reported with its number and
+    /// the others are still decided. (One loop for every input form: see [`Source`].)
     pub fn decide_read(
         &self,
-        next: &mut dyn FnMut() -> Option<(usize, Result<Record, RecordError>)>,
+        next: &mut dyn Source<(usize, Result<Record, RecordError>)>,
         ctx: &Context,
     ) -> BatchResult {
         let mut out = BatchResult::new(self);
         let mut scratch = BlockScratch::default();
         let mut chunk = Vec::with_capacity(CHUNK);
-        while let Some((line, item)) = next() {
+        while let Some((line, item)) = next.next_item() {
             match item {
                 Ok(r) => chunk.push(r),
                 Err(mut e) => {

@@ -4,6 +4,7 @@
 //! offending value (`/tags/3/when/and/1`), a human-readable `message` and, where the fix is
 //! obvious, a `suggestion` ("did you mean `aum`?").
 
+use crate::source::Source;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::fmt;
@@ -88,16 +89,18 @@ fn join_token(path: &str, token: &str) -> String {
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo
 /// (`aum_cny` → `aum`). Used for "did you mean" suggestions. Letters compare without ASCII case.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    closest_in(word, &mut candidates.into_iter())
+    let mut candidates = candidates.into_iter();
+    closest_in(word, &mut || candidates.next())
 }
 
-/// [`closest`] over a `dyn` iterator: one copy of the search for every kind of candidate list.
-fn closest_in<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Option<&'a str> {
+/// [`closest`] over a `dyn` [`Source`] of candidates: one copy of the search for every kind of
+/// candidate list.
+fn closest_in<'a>(word: &str, next: &mut dyn Source<&'a str>) -> Option<&'a str> {
     // ASCII case only: ids are ASCII in practice, and full Unicode lowercasing would put its
     // conversion tables (about 15 KB) into the `.wasm` for a hint.
     let word_l = word.to_ascii_lowercase();
     let mut best: Option<(usize, &str)> = None;
-    for cand in candidates {
+    while let Some(cand) = next.next_item() {
         let cand_l = cand.to_ascii_lowercase();
         let mut d = edit_distance(&word_l, &cand_l);
         // A candidate that is a prefix/suffix of the word (or vice versa) is a strong hint:

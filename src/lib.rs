@@ -31,6 +31,7 @@ pub mod schema;
 mod shape;
 pub mod simulate;
 pub mod sort;
+pub mod source;
 pub mod structure;
 pub mod synth;
 pub mod time;

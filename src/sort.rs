@@ -20,7 +20,7 @@ const SMALL: usize = 20;
 /// Sorts `v` stably by `cmp`, as `v.sort_by(cmp)` does.
 pub fn sort_by<T>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> Ordering) {
     // All but moving the elements is done over indices, once for every element type.
-    if let Some(order) = sorted_order(v.len(), &|a, b| cmp(&v[a], &v[b]) == Ordering::Less) {
+    if let Some(order) = sorted_order(v.len(), &|a: usize, b: usize| cmp(&v[a], &v[b]) == Ordering::Less) {
         permute(v, order);
     }
 }
@@ -49,9 +49,23 @@ pub fn sort_hot_by<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
     }
 }
 
+/// Whether the element at one index sorts before the one at another: a closure called through
+/// `dyn` with a table of this one method (a `dyn Fn`'s also holds `call_mut` and `call_once`,
+/// copies of the closure's body that stay in the `.wasm`; see [`crate::source`]).
+trait Less {
+    fn less(&self, a: usize, b: usize) -> bool;
+}
+
+impl<F: Fn(usize, usize) -> bool> Less for F {
+    #[inline]
+    fn less(&self, a: usize, b: usize) -> bool {
+        self(a, b)
+    }
+}
+
 /// The stable sorted order of `0..n` under `less`, or `None` when that is `0..n` (in order already).
-fn sorted_order(n: usize, less: &dyn Fn(usize, usize) -> bool) -> Option<Vec<usize>> {
-    if (1..n).all(|i| !less(i, i - 1)) {
+fn sorted_order(n: usize, less: &dyn Less) -> Option<Vec<usize>> {
+    if (1..n).all(|i| !less.less(i, i - 1)) {
         return None;
     }
     Some(stable_order(n, less))
@@ -59,12 +73,12 @@ fn sorted_order(n: usize, less: &dyn Fn(usize, usize) -> bool) -> Option<Vec<usi
 
 /// The stable sorted order of `0..n` under `less`: a bottom-up merge sort over indices, with
 /// insertion-sorted runs of [`SMALL`].
-fn stable_order(n: usize, less: &dyn Fn(usize, usize) -> bool) -> Vec<usize> {
+fn stable_order(n: usize, less: &dyn Less) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..n).collect();
     for run in idx.chunks_mut(SMALL) {
         for i in 1..run.len() {
             let mut j = i;
-            while j > 0 && less(run[j], run[j - 1]) {
+            while j > 0 && less.less(run[j], run[j - 1]) {
                 run.swap(j, j - 1);
                 j -= 1;
             }
@@ -79,7 +93,7 @@ fn stable_order(n: usize, less: &dyn Fn(usize, usize) -> bool) -> Vec<usize> {
             let (mut i, mut j) = (start, mid);
             for slot in &mut buf[start..end] {
                 // Take from the right run only when strictly less: equal elements keep their order.
-                if j < end && (i == mid || less(idx[j], idx[i])) {
+                if j < end && (i == mid || less.less(idx[j], idx[i])) {
                     *slot = idx[j];
                     j += 1;
                 } else {

@@ -7,6 +7,7 @@ use crate::diagnostics::{Diagnostic, closest, join};
 use crate::engine::FnvMap;
 use crate::logic::compile::{EventSym, FieldSym, Symbols, TagSym};
 use crate::schema::{ConsentSource, ContentKind, FieldType, RuleSet};
+use crate::source::Source;
 use crate::time::{self, TimeZone};
 
 /// Default product risk levels, lowest first.
@@ -26,12 +27,12 @@ pub fn validate(rules: &RuleSet) -> (Symbols, Vec<Diagnostic>) {
     if rules.id.trim().is_empty() {
         v.diags.push(Diagnostic::error("empty-id", "/id", "the rule set needs a non-empty `id`"));
     }
-    v.unique("fields", &mut rules.fields.iter().map(|f| f.id.as_str()));
-    v.unique("events", &mut rules.events.iter().map(|e| e.id.as_str()));
-    v.unique("tags", &mut rules.tags.iter().map(|t| t.id.as_str()));
-    v.unique("layers", &mut rules.layers.iter().map(|l| l.id.as_str()));
-    v.unique("sops", &mut rules.sops.iter().map(|s| s.id.as_str()));
-    v.unique("actions", &mut rules.actions.iter().map(|a| a.id.as_str()));
+    v.unique("fields", rules.fields.iter().map(|f| f.id.as_str()));
+    v.unique("events", rules.events.iter().map(|e| e.id.as_str()));
+    v.unique("tags", rules.tags.iter().map(|t| t.id.as_str()));
+    v.unique("layers", rules.layers.iter().map(|l| l.id.as_str()));
+    v.unique("sops", rules.sops.iter().map(|s| s.id.as_str()));
+    v.unique("actions", rules.actions.iter().map(|a| a.id.as_str()));
 
     for (i, f) in rules.fields.iter().enumerate() {
         let path = format!("/fields/{i}");
@@ -45,7 +46,7 @@ pub fn validate(rules: &RuleSet) -> (Symbols, Vec<Diagnostic>) {
                 if vals.is_empty() {
                     v.diags.push(Diagnostic::error("empty-enum", join(&path, "values"), "`values` is empty"));
                 }
-                v.unique(&join(&path, "values")[1..], &mut vals.iter().map(String::as_str));
+                v.unique(&join(&path, "values")[1..], vals.iter().map(String::as_str));
             }
             (_, Some(_)) => v.diags.push(Diagnostic::error(
                 "unexpected-key",
@@ -113,7 +114,7 @@ pub fn validate(rules: &RuleSet) -> (Symbols, Vec<Diagnostic>) {
                 if tiers.is_empty() {
                     v.diags.push(Diagnostic::error("empty-tiers", join(&path, "tiers"), "`tiers` is empty"));
                 }
-                v.unique(&join(&path, "tiers")[1..], &mut tiers.iter().map(|x| x.id.as_str()));
+                v.unique(&join(&path, "tiers")[1..], tiers.iter().map(|x| x.id.as_str()));
             }
             _ => {}
         }
@@ -282,10 +283,16 @@ struct Validator {
 
 impl Validator {
     /// Reports every id that appears more than once in a list.
-    /// (`ids` is `dyn`: one copy of this for every kind of list.)
-    fn unique(&mut self, list: &str, ids: &mut dyn Iterator<Item = &str>) {
+    fn unique<'a>(&mut self, list: &str, ids: impl IntoIterator<Item = &'a str>) {
+        let mut ids = ids.into_iter();
+        self.unique_in(list, &mut || ids.next());
+    }
+
+    /// [`Validator::unique`] over a `dyn` [`Source`] of ids: one copy of this for every kind of list.
+    fn unique_in(&mut self, list: &str, next: &mut dyn Source<&str>) {
         let mut seen: FnvMap<&str, usize> = FnvMap::default();
-        for (i, id) in ids.enumerate() {
+        let mut i = 0;
+        while let Some(id) = next.next_item() {
             if let Some(first) = seen.insert(id, i) {
                 self.diags.push(Diagnostic::error(
                     "duplicate-id",
@@ -296,6 +303,7 @@ impl Validator {
             if id.trim().is_empty() {
                 self.diags.push(Diagnostic::error("empty-id", format!("/{list}/{i}"), "ids must not be empty"));
             }
+            i += 1;
         }
     }
 
@@ -353,7 +361,7 @@ impl Validator {
                 "`validityDays` needs `assessedAtField` (the date of the risk assessment)",
             ));
         }
-        self.unique("suitability/productRisks", &mut risks.iter().map(String::as_str));
+        self.unique("suitability/productRisks", risks.iter().map(String::as_str));
         let classes: Vec<String> =
             syms.fields.iter().find(|f| f.name == s.investor_class_field).map(|f| f.values.clone()).unwrap_or_default();
         let Some(matrix) = &s.max_product_risk else {

@@ -18,7 +18,11 @@ use serde_json::Value;
 pub trait ToJson {
     fn write_json(&self, out: &mut String);
 
-    fn to_json(&self) -> String {
+    /// The text. (`Sized`: not in the table of `dyn ToJson`, which would repeat it for each type.)
+    fn to_json(&self) -> String
+    where
+        Self: Sized,
+    {
         let mut out = String::new();
         self.write_json(&mut out);
         out

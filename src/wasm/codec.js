@@ -469,3 +469,8 @@ export class Codec {
 function words2(texts, zh, en) {
   return texts[zh] === '' && texts[en] === '' ? undefined : { zh: texts[zh], en: texts[en] };
 }
+
+/** `value` when it is a `Uint8Array` (wasm copies its bytes), else undefined. */
+export function uint8Bytes(value) {
+  return value instanceof Uint8Array ? value : undefined;
+}

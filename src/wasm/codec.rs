@@ -32,7 +32,7 @@ extern "C" {
     fn copy(this: &Js, ptr: *mut u8);
     /// Like `encode`, for `list[start..end]`.
     #[wasm_bindgen(method, js_name = encodeMany)]
-    fn encode_many(this: &Js, list: &js_sys::Array, start: u32, end: u32, ptr: *mut u8, cap: usize) -> f64;
+    fn encode_many(this: &Js, list: &super::js::Array, start: u32, end: u32, ptr: *mut u8, cap: usize) -> f64;
     #[wasm_bindgen(method)]
     #[allow(clippy::too_many_arguments)]
     fn decision(
@@ -127,7 +127,7 @@ impl Codec {
 
     /// The records of a list of client objects, numbered from 1; a record the encoder cannot
     /// take is read through JSON, so a bad one is reported with its number and the rest are read.
-    pub(super) fn read_many<'a>(&'a self, core: &'a Core, list: &'a js_sys::Array) -> Many<'a> {
+    pub(super) fn read_many<'a>(&'a self, core: &'a Core, list: &'a super::js::Array) -> Many<'a> {
         Many {
             codec: self,
             core,
@@ -292,7 +292,7 @@ struct Extra<'a> {
 pub(super) struct Many<'a> {
     codec: &'a Codec,
     core: &'a Core,
-    list: &'a js_sys::Array,
+    list: &'a super::js::Array,
     len: u32,
     /// The next record, and the end of the encoded chunk it is in.
     next: u32,
@@ -346,7 +346,7 @@ impl Iterator for Many<'_> {
 /// A record through JSON text and the full reader (the batch form of `Engine::read_json`).
 fn read_json(core: &Core, client: &JsValue) -> Result<Record, RecordError> {
     let text = json_text(client, RecordError::CODE, "the client").map_err(|e| {
-        let message = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        let message = e.dyn_ref::<super::js::Error>().map(|e| String::from(e.message())).unwrap_or_default();
         RecordError { client_id: None, line: None, errors: vec![Diagnostic::error("invalid-json", "", message)] }
     })?;
     core.read_client_text(&text)

@@ -1,5 +1,5 @@
 //! The WebAssembly boundary: the JavaScript API of the npm package. The only module that
-//! imports `wasm_bindgen` or `js_sys`; everything it calls is plain Rust
+//! imports `wasm_bindgen` (the JavaScript built-ins it calls are bound in `js`); everything it calls is plain Rust
 //! tested natively. Every error that crosses it is a thrown `Error` with a stable `code`, a
 //! `message` and, where they apply, `path` and `diagnostics` — never a panic.
 
@@ -11,6 +11,7 @@ use crate::time;
 use wasm_bindgen::prelude::*;
 
 mod codec;
+mod js;
 
 // The allocator: talc in place of std's dlmalloc, for fewer bytes in the module (single-threaded
 // wasm, memory grown on demand as with dlmalloc).
@@ -31,11 +32,11 @@ const TYPES: &str = include_str!("types.d.ts");
 
 /// A thrown JS `Error` with `code` and optional extra properties.
 fn error(code: &str, message: &str, extra: &[(&str, JsValue)]) -> JsValue {
-    let e = js_sys::Error::new(message);
+    let e = js::Error::new(message);
     let obj: &JsValue = e.as_ref();
-    let _ = js_sys::Reflect::set(obj, &"code".into(), &code.into());
+    let _ = js::reflect_set(obj, &"code".into(), &code.into());
     for (k, v) in extra {
-        let _ = js_sys::Reflect::set(obj, &(*k).into(), v);
+        let _ = js::reflect_set(obj, &(*k).into(), v);
     }
     e.into()
 }
@@ -43,14 +44,14 @@ fn error(code: &str, message: &str, extra: &[(&str, JsValue)]) -> JsValue {
 /// Results cross as JSON text (written by [`ToJson`]) parsed by the JS engine's own
 /// `JSON.parse`: far faster than building the object property by property through the boundary.
 /// Decisions cross as numbers instead (see `codec`).
-fn to_js(v: &(impl ToJson + ?Sized)) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(&v.to_json()).map_err(|_| error("INTERNAL", "cannot convert the result", &[]))
+fn to_js(v: &impl ToJson) -> Result<JsValue, JsValue> {
+    js::parse(&v.to_json()).map_err(|_| error("INTERNAL", "cannot convert the result", &[]))
 }
 
 /// A JS value as JSON text, by the JS engine's own `JSON.stringify` (cycles and BigInts throw there).
 fn json_text(v: &JsValue, code: &str, what: &str) -> Result<String, JsValue> {
-    let text = js_sys::JSON::stringify(v).map_err(|e| {
-        let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+    let text = js::stringify(v).map_err(|e| {
+        let why = e.dyn_ref::<js::Error>().map(|e| String::from(e.message())).unwrap_or_default();
         error(code, &format!("{what} cannot be written as JSON: {why}"), &[])
     })?;
     text.as_string()
@@ -80,7 +81,7 @@ fn parse_now(v: &JsValue, tz: time::TimeZone) -> Result<i64, JsValue> {
     if let Some(n) = v.as_f64().filter(|n| n.is_finite()) {
         return Ok(n as i64);
     }
-    if let Some(d) = v.dyn_ref::<js_sys::Date>() {
+    if let Some(d) = v.dyn_ref::<js::Date>() {
         let ms = d.get_time();
         if ms.is_finite() {
             return Ok(ms as i64);
@@ -94,11 +95,7 @@ fn parse_now(v: &JsValue, tz: time::TimeZone) -> Result<i64, JsValue> {
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
-    if obj.is_object() {
-        js_sys::Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
+    if obj.is_object() { js::reflect_get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED }
 }
 
 /// A compiled rule set. Compile once, decide many.
@@ -190,11 +187,11 @@ impl Engine {
         let text_batch = |bytes: &[u8]| {
             if csv { self.core.decide_csv(bytes, &ctx) } else { self.core.decide_ndjson(bytes, &ctx) }
         };
-        let out = if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
-            text_batch(&bytes.to_vec())
+        let out = if let Some(bytes) = js::uint8_bytes(input) {
+            text_batch(&bytes)
         } else if let Some(text) = input.as_string() {
             text_batch(text.as_bytes())
-        } else if js_sys::Array::is_array(input) {
+        } else if js::Array::is_array(input) {
             // `isArray`, not `instanceof`: an array from another realm (an iframe) is a list too.
             let mut records = self.codec().read_many(&self.core, input.unchecked_ref());
             self.core.decide_read(&mut || records.next(), &ctx)
@@ -205,15 +202,15 @@ impl Engine {
                 &[],
             ));
         };
-        let result = js_sys::Object::new();
+        let result = js::Object::new();
         let set = |k: &str, v: JsValue| {
-            let _ = js_sys::Reflect::set(&result, &k.into(), &v);
+            let _ = js::reflect_set(&result, &k.into(), &v);
         };
         set("count", JsValue::from(out.client_ids.len() as u32));
         set("clientIds", to_js(&out.client_ids)?);
-        set("primaryLayer", js_sys::Int32Array::from(&out.primary_layer[..]).into());
-        set("actionOffsets", js_sys::Uint32Array::from(&out.action_offsets[..]).into());
-        set("actions", js_sys::Uint16Array::from(&out.actions[..]).into());
+        set("primaryLayer", js::Int32Array::new(&out.primary_layer).into());
+        set("actionOffsets", js::Uint32Array::new(&out.action_offsets).into());
+        set("actions", js::Uint16Array::new(&out.actions).into());
         set("layerIds", to_js(&out.layer_ids)?);
         set("actionIds", to_js(&out.action_ids)?);
         set("errors", to_js(&out.errors)?);
@@ -232,7 +229,7 @@ impl Engine {
         let invalid = |e: crate::RecordError| diagnostics_error("INVALID_INPUT", &e.to_string(), &e.errors);
         let header = crate::csv::CsvHeader::parse(head).map_err(invalid)?;
         let json = self.core.csv_row_json(&header, row).map_err(invalid)?;
-        js_sys::JSON::parse(&json).map_err(|_| error("INTERNAL", "cannot convert the row", &[]))
+        js::parse(&json).map_err(|_| error("INTERNAL", "cannot convert the row", &[]))
     }
 
     /// `{ id, version, name, contentHash, fields: [{id, type, sensitive, purpose, unit?}] }`:

@@ -15,7 +15,7 @@ fn compile(rules: &JsValue, side: &str) -> Result<Engine, JsValue> {
     let text = rules_text(rules)?;
     Engine::compile(&text).map_err(|e| {
         let err = diagnostics_error(CompileError::CODE, &format!("the {side} rule set: {e}"), &e.diagnostics);
-        let _ = js_sys::Reflect::set(&err, &"side".into(), &side.into());
+        let _ = super::js::reflect_set(&err, &"side".into(), &side.into());
         err
     })
 }
@@ -24,7 +24,7 @@ fn compile(rules: &JsValue, side: &str) -> Result<Engine, JsValue> {
 /// core's results are written by `ToJson`).
 fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(v).map_err(|_| error("INTERNAL", "cannot convert the result to JSON", &[]))?;
-    js_sys::JSON::parse(&text).map_err(|_| error("INTERNAL", "cannot convert the result", &[]))
+    super::js::parse(&text).map_err(|_| error("INTERNAL", "cannot convert the result", &[]))
 }
 
 fn progress(p: Progress) -> JsValue {
