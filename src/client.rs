@@ -203,7 +203,7 @@ impl Engine {
                 continue;
             };
             // Undeclared event types are not read at all.
-            let Some(&ty) = self.event_slots.get(ty_name) else { continue };
+            let Some(ty) = self.event_slots.get(ty_name) else { continue };
             let Some(at) = self.read_time(obj, &path, errors) else { continue };
             let def = &self.events[ty as usize];
             let mut props = Vec::with_capacity(def.props.len());
@@ -271,7 +271,7 @@ impl Engine {
                 None => Outcome::Delivered,
             };
             let Some(at) = self.read_time(obj, &path, errors) else { continue };
-            let action = obj.get("action").and_then(Value::as_str).and_then(|a| self.action_slots.get(a).copied());
+            let action = obj.get("action").and_then(Value::as_str).and_then(|a| self.action_slots.get(a));
             out.push(Contact { action, channel, at, outcome });
         }
         crate::sort::sort_by_key(&mut out, |c| c.at);

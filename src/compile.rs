@@ -219,7 +219,7 @@ pub fn compile(rules: &RuleSet, doc: &Value) -> Result<Engine, CompileError> {
 }
 
 fn slots<'a>(ids: impl Iterator<Item = &'a String>) -> Slots {
-    ids.enumerate().map(|(i, id)| (id.clone(), i as u16)).collect()
+    Slots::new(ids.map(String::as_str))
 }
 
 fn dedup(mut v: Vec<u16>) -> Vec<u16> {

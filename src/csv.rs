@@ -163,7 +163,7 @@ impl Engine {
             if cell.trim().is_empty() {
                 continue;
             }
-            let field = self.field_slots.get(col.as_str()).map(|&s| self.fields[s as usize].ty);
+            let field = self.field_slots.get(col).map(|s| self.fields[s as usize].ty);
             let raw_json = matches!(col.as_str(), "events" | "contacts");
             if field.is_none() && !raw_json && col != "id" {
                 continue; // undeclared: never read

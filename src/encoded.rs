@@ -229,7 +229,7 @@ impl Engine {
             };
             let at = r.time(self.tz)?;
             let action = match r.value()? {
-                Val::Text(a) => self.action_slots.get(a).copied(),
+                Val::Text(a) => self.action_slots.get(a),
                 _ => None,
             };
             contacts.push(Contact { action, channel, at, outcome });

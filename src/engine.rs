@@ -175,9 +175,9 @@ pub struct SuitabilityDef {
     pub max_risk: Vec<u16>,
 }
 
-/// FNV-1a for the id → slot maps: record reading looks up every key of every record, and the
-/// keys are short, where SipHash's setup dominates. (Keys come from the rule set, not from the
-/// records being read, so hash flooding is not a concern.)
+/// FNV-1a for the crate's `HashMap`s (the structural checker's memo of the simulation
+/// assumptions): short keys, where SipHash's setup dominates. The id → slot maps of records are
+/// [`Slots`], a table of their own.
 #[derive(Default, Clone, Copy)]
 pub struct FnvHasher(u64);
 
@@ -196,11 +196,11 @@ impl std::hash::Hasher for FnvHasher {
 }
 
 /// A `HashMap` hashed with [`FnvHasher`]: the crate's maps use this one hasher, so the `.wasm`
-/// carries neither SipHash nor a second hasher's copy of each map's code.
+/// carries neither SipHash nor a second hasher's copy of each map's code. (The core module has
+/// none: its maps are [`Slots`].)
 pub type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FnvHasher>>;
 
-/// Id → slot.
-pub type Slots = FnvMap<String, u16>;
+pub use crate::slots::Slots;
 
 /// A compiled rule set. Immutable and `Send + Sync`: compile once, share, decide many.
 #[derive(Debug, Clone)]

@@ -186,7 +186,7 @@ impl Engine {
     /// depends only on the context: the starting point of each decision. An action whose fate
     /// here is `ConditionFalse` is decided by its condition.
     pub(crate) fn base_fates(&self, ctx: &Context, out: &mut Vec<Fate>) {
-        let event = ctx.event.as_deref().and_then(|e| self.event_slots.get(e).copied());
+        let event = ctx.event.as_deref().and_then(|e| self.event_slots.get(e));
         out.clear();
         out.extend(self.actions.iter().map(|a| {
             if a.is_fallback {
@@ -232,7 +232,7 @@ impl Engine {
                 && !out.fallback_offered.contains(&fb)
             {
                 out.fallback_offered.push(fb);
-                let event = ctx.event.as_deref().and_then(|e| self.event_slots.get(e).copied());
+                let event = ctx.event.as_deref().and_then(|e| self.event_slots.get(e));
                 let fb_fate = if !triggered(&self.actions[fb as usize], event) {
                     Some(Fate::NotTriggered)
                 } else if !self.action_condition(fb, rec, now, out) {

@@ -133,7 +133,7 @@ impl<'a> Reader<'a, '_> {
                 "events" => events = r.events()?,
                 "contacts" => contacts = r.contacts()?,
                 k => match e.field_slots.get(k) {
-                    Some(&slot) => values[slot as usize] = r.field(slot)?,
+                    Some(slot) => values[slot as usize] = r.field(slot)?,
                     None => r.value::<()>(0)?,
                 },
             }
@@ -208,7 +208,7 @@ impl<'a> Reader<'a, '_> {
             let get = |k: &str| m.get(k);
             let Some(Scalar::Str(ty)) = get("type") else { return None };
             // Undeclared event types are not read.
-            let Some(&event_type) = e.event_slots.get(&**ty) else { return Some(None) };
+            let Some(event_type) = e.event_slots.get(ty) else { return Some(None) };
             let Some(Scalar::Str(at)) = get("at") else { return None };
             let at = time::parse_datetime(at, e.tz).ok()?;
             let def = &e.events[event_type as usize];
@@ -241,7 +241,7 @@ impl<'a> Reader<'a, '_> {
             let Some(Scalar::Str(at)) = get("at") else { return None };
             let at = time::parse_datetime(at, e.tz).ok()?;
             let action = match get("action") {
-                Some(Scalar::Str(a)) => e.action_slots.get(&**a).copied(),
+                Some(Scalar::Str(a)) => e.action_slots.get(a),
                 _ => None,
             };
             Some(Some(Contact { action, channel, at, outcome }))

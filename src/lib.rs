@@ -30,6 +30,7 @@ pub mod record;
 pub mod schema;
 mod shape;
 pub mod simulate;
+pub mod slots;
 pub mod sort;
 pub mod source;
 pub mod structure;

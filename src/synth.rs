@@ -804,17 +804,17 @@ pub struct RecordPlan {
 
 impl RecordPlan {
     pub fn new(e: &Engine) -> RecordPlan {
-        let slot = |k: K| e.field_slots.get(k.name()).map(|&s| (s, e.fields[s as usize].ty));
+        let slot = |k: K| e.field_slots.get(k.name()).map(|s| (s, e.fields[s as usize].ty));
         let member = |name: &str| K::ALL.iter().copied().find(|k| *k != K::Item && k.name() == name);
         RecordPlan {
             fields: K::ALL.iter().map(|&k| slot(k)).collect(),
-            event_types: EVENT_TYPES.map(|t| e.event_slots.get(t).copied()),
+            event_types: EVENT_TYPES.map(|t| e.event_slots.get(t)),
             props: e
                 .events
                 .iter()
                 .map(|def| def.props.iter().map(|(name, ty)| (member(name), *ty)).collect())
                 .collect(),
-            actions: ACTIONS.map(|(a, c)| (e.action_slots.get(a).copied(), Channel::parse(c))),
+            actions: ACTIONS.map(|(a, c)| (e.action_slots.get(a), Channel::parse(c))),
         }
     }
 }
@@ -896,7 +896,7 @@ impl<'r> RecordSink<'_, 'r> {
         let Some(Scalar::Str(ty)) = self.get(K::Type) else { return self.ok = false };
         let event_type = match position(&EVENT_TYPES, ty, |t| t) {
             Some(i) => self.plan.event_types[i],
-            None => self.e.event_slots.get(ty).copied(),
+            None => self.e.event_slots.get(ty),
         };
         let Some(event_type) = event_type else { return };
         let Some(Scalar::Time(at)) = self.get(K::At) else { return self.ok = false };
@@ -920,11 +920,11 @@ impl<'r> RecordSink<'_, 'r> {
             (Some(Scalar::Str(a)), Some(Scalar::Str(c))) => {
                 match position(&ACTIONS, a, |x| x.0).filter(|&i| std::ptr::eq(ACTIONS[i].1, c)) {
                     Some(i) => self.plan.actions[i],
-                    None => (self.e.action_slots.get(a).copied(), Channel::parse(c)),
+                    None => (self.e.action_slots.get(a), Channel::parse(c)),
                 }
             }
             (a, Some(Scalar::Str(c))) => {
-                let action = if let Some(Scalar::Str(a)) = a { self.e.action_slots.get(a).copied() } else { None };
+                let action = if let Some(Scalar::Str(a)) = a { self.e.action_slots.get(a) } else { None };
                 (action, Channel::parse(c))
             }
             _ => (None, None),

@@ -4,7 +4,6 @@
 //! are compiled against. Conditions themselves are checked by the compile stage.
 
 use crate::diagnostics::{Diagnostic, closest, join};
-use crate::engine::FnvMap;
 use crate::logic::compile::{EventSym, FieldSym, Symbols, TagSym};
 use crate::schema::{ConsentSource, ContentKind, FieldType, RuleSet};
 use crate::source::Source;
@@ -290,10 +289,10 @@ impl Validator {
 
     /// [`Validator::unique`] over a `dyn` [`Source`] of ids: one copy of this for every kind of list.
     fn unique_in(&mut self, list: &str, next: &mut dyn Source<&str>) {
-        let mut seen: FnvMap<&str, usize> = FnvMap::default();
+        let mut seen = crate::slots::Slots::default();
         let mut i = 0;
         while let Some(id) = next.next_item() {
-            if let Some(first) = seen.insert(id, i) {
+            if let Err(first) = seen.insert(id) {
                 self.diags.push(Diagnostic::error(
                     "duplicate-id",
                     format!("/{list}/{i}"),

@@ -431,7 +431,7 @@ impl Simulation {
         let warnings = assumptions.unknown_actions(&published, &draft);
         let layer_a_to_b =
             published.layers.iter().map(|l| draft.layers.iter().position(|m| m.id == l.id).map(|i| i as u16)).collect();
-        let action_a_to_b = published.actions.iter().map(|a| draft.action_slots.get(&a.id).copied()).collect();
+        let action_a_to_b = published.actions.iter().map(|a| draft.action_slots.get(&a.id)).collect();
         Ok(Simulation {
             plan_a: RecordPlan::new(&published),
             plan_b: RecordPlan::new(&draft),

@@ -51,7 +51,7 @@ fn to_js(v: &impl ToJson) -> Result<JsValue, JsValue> {
 /// A JS value as JSON text, by the JS engine's own `JSON.stringify` (cycles and BigInts throw there).
 fn json_text(v: &JsValue, code: &str, what: &str) -> Result<String, JsValue> {
     let text = js::stringify(v).map_err(|e| {
-        let why = e.dyn_ref::<js::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        let why = e.dyn_ref::<js::Error>().map(|e| e.message()).unwrap_or_default();
         error(code, &format!("{what} cannot be written as JSON: {why}"), &[])
     })?;
     text.as_string()
