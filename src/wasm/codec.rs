@@ -346,7 +346,7 @@ impl Iterator for Many<'_> {
 /// A record through JSON text and the full reader (the batch form of `Engine::read_json`).
 fn read_json(core: &Core, client: &JsValue) -> Result<Record, RecordError> {
     let text = json_text(client, RecordError::CODE, "the client").map_err(|e| {
-        let message = e.dyn_ref::<super::js::Error>().map(|e| e.message()).unwrap_or_default();
+        let message = super::js::message_of(&e);
         RecordError { client_id: None, line: None, errors: vec![Diagnostic::error("invalid-json", "", message)] }
     })?;
     core.read_client_text(&text)

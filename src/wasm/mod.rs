@@ -1,7 +1,7 @@
 //! The WebAssembly boundary: the JavaScript API of the npm package. The only module that
-//! imports `wasm_bindgen` (the JavaScript built-ins it calls are bound in `js`); everything it calls is plain Rust
-//! tested natively. Every error that crosses it is a thrown `Error` with a stable `code`, a
-//! `message` and, where they apply, `path` and `diagnostics` — never a panic.
+//! imports `wasm_bindgen` (the JavaScript built-ins it calls are bound in `js`); everything it
+//! calls is plain Rust tested natively. Every error that crosses it is a thrown `Error` with a
+//! stable `code`, a `message` and, where they apply, `path` and `diagnostics` — never a panic.
 
 use crate::diagnostics::Diagnostic;
 use crate::engine::{Context, Engine as Core};
@@ -51,7 +51,7 @@ fn to_js(v: &impl ToJson) -> Result<JsValue, JsValue> {
 /// A JS value as JSON text, by the JS engine's own `JSON.stringify` (cycles and BigInts throw there).
 fn json_text(v: &JsValue, code: &str, what: &str) -> Result<String, JsValue> {
     let text = js::stringify(v).map_err(|e| {
-        let why = e.dyn_ref::<js::Error>().map(|e| e.message()).unwrap_or_default();
+        let why = js::message_of(&e);
         error(code, &format!("{what} cannot be written as JSON: {why}"), &[])
     })?;
     text.as_string()
