@@ -16,6 +16,8 @@ pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_RULES: usize = 2_000;
 /// Most declared fields.
 pub const MAX_FIELDS: usize = 512;
+/// Most values of one enum field, or tiers of one tag (the engine keeps their indices in 16 bits).
+pub const MAX_VALUES: usize = 65_535;
 
 /// The committed JSON Schema of the rule format (`schema/ruleset.schema.json`).
 pub const JSON_SCHEMA: &str = include_str!("../schema/ruleset.schema.json");
@@ -43,6 +45,14 @@ pub fn parse_text(text: &str) -> Result<(RuleSet, Value), Vec<Diagnostic>> {
     }
     let value = crate::json::parse(text).map_err(|e| vec![json_error(&e)])?;
     parse_value(value)
+}
+
+/// An error when the list at `doc[key]` has more than `max` entries (`at` is `doc`'s path).
+fn limit(diags: &mut Vec<Diagnostic>, doc: &Value, at: &str, key: &str, max: usize) {
+    if let Some(n) = doc.get(key).and_then(Value::as_array).map(Vec::len).filter(|n| *n > max) {
+        let message = format!("{n} entries in `{key}`; at most {max} are accepted");
+        diags.push(Diagnostic::error("too-many-rules", join(at, key), message));
+    }
 }
 
 /// Turns a JSON syntax error into a diagnostic that says where (line, column) and why.
@@ -74,13 +84,23 @@ pub fn parse_value(value: Value) -> Result<(RuleSet, Value), Vec<Diagnostic>> {
         }
         None => {}
     }
-    for (key, max) in [("tags", MAX_RULES), ("layers", MAX_RULES), ("actions", MAX_RULES), ("fields", MAX_FIELDS)] {
-        if let Some(n) = value.get(key).and_then(Value::as_array).map(Vec::len).filter(|n| *n > max) {
-            diags.push(Diagnostic::error(
-                "too-many-rules",
-                join("", key),
-                format!("{n} entries in `{key}`; at most {max} are accepted"),
-            ));
+    // Indices into these lists are kept in 16 bits: a longer list is refused rather than misread.
+    let limits = [
+        ("tags", MAX_RULES),
+        ("layers", MAX_RULES),
+        ("actions", MAX_RULES),
+        ("events", MAX_RULES),
+        ("sops", MAX_RULES),
+        ("fields", MAX_FIELDS),
+    ];
+    for (key, max) in limits {
+        limit(&mut diags, &value, "", key, max);
+    }
+    for (list, key) in [("fields", "values"), ("tags", "tiers")] {
+        if let Some(items) = value.get(list).and_then(Value::as_array) {
+            for (i, item) in items.iter().enumerate() {
+                limit(&mut diags, item, &join(&join("", list), i), key, MAX_VALUES);
+            }
         }
     }
     // What the committed JSON Schema says about the document (checked from its shapes: see `crate::shape`).

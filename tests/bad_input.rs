@@ -324,3 +324,22 @@ fn mangled_batches_and_simulation_input_never_panic() {
         }
     }
 }
+
+#[test]
+fn lists_longer_than_the_engine_can_index_are_refused() {
+    let mut doc = base();
+    doc["tags"] = Value::Array(
+        (0..2001).map(|i| json!({"id": format!("t{i}"), "name": {"zh": "t", "en": "t"}, "when": true})).collect(),
+    );
+    doc["events"] = Value::Array((0..2001).map(|i| json!({"id": format!("e{i}")})).collect());
+    doc["fields"][3]["values"] = Value::Array((0..65_536).map(|i| json!(format!("v{i}"))).collect());
+    let d = diags(&doc);
+    for path in ["/tags", "/events", "/fields/3/values"] {
+        assert!(has(&d, "too-many-rules", path), "{path}: {d:#?}");
+    }
+    assert!(d.iter().any(|x| x.message == "65536 entries in `values`; at most 65535 are accepted"), "{d:#?}");
+    // At the limits they are accepted.
+    let mut doc = base();
+    doc["fields"][3]["values"] = Value::Array((0..65_535).map(|i| json!(format!("v{i}"))).collect());
+    assert!(!diags(&doc).iter().any(|x| x.code == "too-many-rules"));
+}
