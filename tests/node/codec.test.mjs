@@ -3,10 +3,10 @@
 // engine (`cargo run --example decide` over the same clients as JSON) and to the JSON route: the
 // same decisions, key order included, and the same errors with the same diagnostics, for ordinary
 // clients and for every unusual value a JS object can hold.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,7 @@ const population = generatePopulation(3000, 42);
 const ndjson = (clients) => new TextEncoder().encode(clients.map((c) => JSON.stringify(c) + '\n').join(''));
 
 const scratch = mkdtempSync(join(tmpdir(), 'clientseg-codec-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /**
  * The native engine's decisions for `clients` (as JSON text, one process for the list):
