@@ -6,6 +6,11 @@
 use clientseg::json::{self, ToJson};
 use serde_json::Value;
 
+// The repository's rule packs and fixture cases (its `pack` helper is for the fixture tests).
+#[allow(dead_code)]
+#[path = "support/fixture_list.rs"]
+mod fixture_list;
+
 /// The two readers agree on `text`: the same tree (printed, so `-0.0` and integer-ness count),
 /// or both refuse it.
 fn agree(text: &str) {
@@ -263,20 +268,15 @@ fn the_writer_writes_what_serde_json_writes() {
     ] {
         assert_eq!(json::text(&v), serde_json::to_string(&v).unwrap());
     }
-    // What crosses to JavaScript, for every rule set in the repository and its fixtures.
-    let root = env!("CARGO_MANIFEST_DIR");
+    // What crosses to JavaScript, for every rule pack in the repository and every fixture's rules
+    // (a fixture that names a pack instead is covered by the pack).
     let mut rule_texts = Vec::new();
-    for dir in ["rules", "tests/fixtures"] {
-        for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "json") {
-                let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-                match doc.get("rules") {
-                    Some(Value::Object(_)) => rule_texts.push(doc["rules"].to_string()),
-                    Some(_) => {}
-                    None => rule_texts.push(doc.to_string()),
-                }
-            }
+    for (_, text) in fixture_list::FIXTURES.iter().chain(fixture_list::PACKS) {
+        let doc: Value = serde_json::from_str(text).unwrap();
+        match doc.get("rules") {
+            Some(Value::Object(_)) => rule_texts.push(doc["rules"].to_string()),
+            Some(_) => {}
+            None => rule_texts.push(doc.to_string()),
         }
     }
     let spec = clientseg::synth::PopulationSpec { size: 300, seed: 9, now: 1_764_036_000_000 };
