@@ -127,11 +127,19 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// The next byte that is not whitespace. Inlined, with compact JSON's case (no whitespace)
+    /// first: the one-pass batch reader calls it for every token.
+    #[inline]
     pub(crate) fn peek(&mut self) -> Option<u8> {
+        let c = *self.s.get(self.i)?;
+        if c > b' ' {
+            return Some(c);
+        }
         self.ws();
         self.s.get(self.i).copied()
     }
 
+    #[inline]
     pub(crate) fn eat(&mut self, c: u8) -> Option<()> {
         (self.peek()? == c).then(|| self.i += 1)
     }
