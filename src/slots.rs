@@ -1,7 +1,7 @@
 //! [`Slots`]: a list of ids and, for each id, its slot (its position in the list).
 //!
 //! Record readers look up every key of every record here, so it must be quick for short keys:
-//! an open-addressing table hashed with FNV-1a, kept at most half full. It is the crate's only
+//! an open-addressing table with a cheap hash of short keys, kept at most half full. It is the crate's only
 //! hash map on the hot paths, and one non-generic type, so the `.wasm` carries this small table
 //! rather than `HashMap`'s generic code for each key and value type. (The ids come from the rule
 //! set, not from the records being read, so hash flooding is not a concern.)
@@ -15,12 +15,24 @@ pub struct Slots {
     table: Box<[u32]>,
 }
 
-/// FNV-1a of `s`.
+/// A hash of `s`, eight bytes at a time (the last word overlaps the one before when the length is
+/// not a multiple of eight): a fifth of the cost of FNV-1a's byte at a time, which took a few
+/// percent of reading a batch, where every key of every record is looked up.
 fn hash(s: &str) -> usize {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let b = s.as_bytes();
+    let mut h = b.len() as u64;
+    let mut rest = b;
+    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+        h = (h ^ u64::from_le_bytes(*word)).wrapping_mul(K);
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        let last = match b.last_chunk::<8>() {
+            Some(word) => u64::from_le_bytes(*word),
+            None => rest.iter().fold(0, |w, &c| (w << 8) | u64::from(c)),
+        };
+        h = (h ^ last).wrapping_mul(K);
     }
     (h ^ (h >> 32)) as usize
 }
@@ -116,6 +128,30 @@ mod tests {
         }
         assert_eq!(Slots::default().get("x"), None);
         assert!(Slots::default().is_empty());
+    }
+
+    /// How far past its hash's place each id sits in the table: the probes a lookup costs.
+    fn longest_probe(slots: &Slots) -> usize {
+        let mask = slots.table.len() - 1;
+        (0..slots.table.len())
+            .filter(|&at| slots.table[at] != 0)
+            .map(|at| at.wrapping_sub(hash(&slots.ids[slots.table[at] as usize - 1])) & mask)
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn ids_that_differ_only_in_the_middle_spread_out() {
+        // Rule sets name things in series: the same start and end, the same length.
+        for ids in [
+            (0..2000).map(|i| format!("sop_step_{i:04}_reminder")).collect::<Vec<_>>(),
+            (0..2000).map(|i| format!("{i:04}")).collect(),
+            (0..2000).map(|i| format!("consent_{i:04}_push_channel_opt_in_{}", i % 7)).collect(),
+        ] {
+            let slots = Slots::new(ids.iter().map(String::as_str));
+            assert!(longest_probe(&slots) < 40, "{} for {}...", longest_probe(&slots), ids[0]);
+            assert!(ids.iter().enumerate().all(|(i, id)| slots.position(id) == Some(i)));
+        }
     }
 
     #[test]
