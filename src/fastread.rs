@@ -188,8 +188,10 @@ impl<'a> Reader<'a, '_> {
             return self.lit(b"null").map(|_| Vec::new());
         }
         let mut out = Vec::new();
+        // One list of members for all the objects, cleared for each.
+        let mut members = Members(Vec::new());
         self.array(|r| {
-            let mut members = Members(Vec::new());
+            members.0.clear();
             r.object(|r, key| {
                 members.0.push((key, r.scalar()?));
                 Some(())
