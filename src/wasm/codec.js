@@ -114,8 +114,11 @@ export class Codec {
     this.datetime = plan.datetime;
     this.events = new Map(plan.events.map(([type, props], index) => [type, { index, props }]));
     this.tables = tables;
-    this.bytes = new Uint8Array(1 << 12);
+    /** Where the encoder writes: the region of wasm memory `fill` was given (`region`), or its
+     * own bytes once that is full. */
+    this.bytes = new Uint8Array(0);
     this.view = new DataView(this.bytes.buffer);
+    this.region = { buffer: null, ptr: 0, cap: 0, bytes: this.bytes, view: this.view };
     this.n = 0;
     this.busy = false;
     this.lastId = '';
@@ -127,7 +130,7 @@ export class Codec {
   }
 
   /**
-   * One client → its bytes, copied to wasm memory at `ptr` when they fit in `cap` (else `copy`
+   * One client → its bytes, written to wasm memory at `ptr` when they fit in `cap` (else `copy`
    * them once wasm has made room); returns their length, or -1 as `fill` says.
    */
   encode(client, ptr, cap) {
@@ -136,7 +139,7 @@ export class Codec {
 
   /**
    * `list[start..end]` → the records, each preceded by its length (a record whose reading throws
-   * is OTHER), copied to wasm memory as by `encode`; returns their length, or -1 as `fill` says.
+   * is OTHER), written to wasm memory as by `encode`; returns their length, or -1 as `fill` says.
    */
   encodeMany(list, start, end, ptr, cap) {
     return this.fill(
@@ -160,19 +163,24 @@ export class Codec {
   }
 
   /**
-   * The bytes `write` makes, copied to wasm memory at `ptr` when they fit in `cap`; their length,
-   * or -1 when the records take the JSON route instead: a getter threw (the JSON route then
-   * reports what it throws), or called the engine again while a client was read (that inner call
-   * would write over the bytes being made). It never throws: an exception crossing wasm would
-   * leave its buffers borrowed.
+   * The bytes `write` makes, written straight to wasm memory at `ptr` while they fit in `cap`
+   * (and then to bytes of the encoder's own, which `copy` copies once wasm has made room); their
+   * length, or -1 when the records take the JSON route instead: a getter threw (the JSON route
+   * then reports what it throws), or called the engine again while a client was read (that inner
+   * call would write over the bytes being made, or grow wasm memory away from under them). It
+   * never throws: an exception crossing wasm would leave its buffers borrowed.
    */
   fill(write, ptr, cap) {
     if (this.busy) return -1;
     this.busy = true;
+    const buffer = this.memory.buffer;
     try {
+      const region = this.target(buffer, ptr, cap);
       this.n = 0;
       write();
-      if (this.n <= cap) this.copy(ptr);
+      if (this.memory.buffer !== buffer) return -1;
+      // Back within the region after a record that threw was taken out: copy them there now.
+      if (this.bytes !== region.bytes && this.n <= cap) this.copy(ptr);
       return this.n;
     } catch {
       return -1;
@@ -181,15 +189,28 @@ export class Codec {
     }
   }
 
-  /** The bytes of the last `encode` to wasm memory at `ptr`. */
+  /** Writes go to `cap` bytes of wasm memory at `ptr` (the views are kept while those stay). */
+  target(buffer, ptr, cap) {
+    let r = this.region;
+    if (r.buffer !== buffer || r.ptr !== ptr || r.cap !== cap) {
+      r = { buffer, ptr, cap, bytes: new Uint8Array(buffer, ptr, cap), view: new DataView(buffer, ptr, cap) };
+      this.region = r;
+    }
+    this.bytes = r.bytes;
+    this.view = r.view;
+    return r;
+  }
+
+  /** The bytes of the last `encode` (from the encoder's own) to wasm memory at `ptr`. */
   copy(ptr) {
     if (this.wasmBytes.buffer !== this.memory.buffer) this.wasmBytes = new Uint8Array(this.memory.buffer);
     this.wasmBytes.set(this.bytes.subarray(0, this.n), ptr);
   }
 
+  /** Room for `extra` more bytes: past the region (or the encoder's own bytes), in larger own bytes. */
   reserve(extra) {
     if (this.n + extra <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
+    let size = Math.max(this.bytes.length * 2, 1 << 12);
     while (size < this.n + extra) size *= 2;
     const bytes = new Uint8Array(size);
     bytes.set(this.bytes.subarray(0, this.n));

@@ -345,6 +345,24 @@ test('a getter that calls the engine while the client is read: both decisions ar
   assert.deepStrictEqual(batch, plain(engine.decideBatch(ndjson([population[0], population[12], population[1]]), { now })));
 });
 
+test('a getter that grows wasm memory while the client is read: the decisions are right', () => {
+  // The encoder writes straight into wasm memory; a call that grows it moves that memory away.
+  const c = structuredClone(population[13]);
+  const held = c.consent_sms;
+  let calls = 0;
+  Object.defineProperty(c, 'consent_sms', {
+    enumerable: true,
+    get() {
+      // Blank lines, 32 MB more at each read than at the last: wasm memory grows to take them in.
+      engine.decideBatch(' '.repeat((32 << 20) * ++calls), { now });
+      return held;
+    },
+  });
+  assert.deepStrictEqual(engine.decide(c, { now, explain: false }), jsonRoute(population[13]));
+  const batch = plain(engine.decideBatch([population[0], c, population[1]], { now }));
+  assert.deepStrictEqual(batch, plain(engine.decideBatch(ndjson([population[0], population[13], population[1]]), { now })));
+});
+
 test('options read in JS: every form of now, and the flags, as wasm reads them', () => {
   const c = population[3];
   const ms = Date.parse(now);
