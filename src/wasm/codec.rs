@@ -116,7 +116,7 @@ impl Codec {
         core.read_client_encoded_into(&bytes[..n], rec)
     }
 
-    /// Makes sure the `n` bytes the encoder wrote last are in `bytes`: it copies them itself
+    /// Makes sure the `n` bytes the encoder wrote last are in `bytes`: it writes them there itself
     /// when they fit.
     fn fetch(&self, bytes: &mut Vec<u8>, n: usize) {
         if n > bytes.len() {
