@@ -49,19 +49,11 @@ function digit(s, k) {
   return (s.charCodeAt(k) - 48) >>> 0;
 }
 
-/** `days_from_civil` of src/time.rs (Howard Hinnant's), for years 0000–9999. */
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
-}
-
-function daysInMonth(y, m) {
-  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
+/** Days before each month of a common year (1–12), and the days of each month. */
+const DAYS_BEFORE = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+const DAYS_IN = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Days from 0000-01-01 to 1970-01-01 (proleptic Gregorian). */
+const EPOCH_DAYS = 719528;
 
 /**
  * `parse_common` of src/time.rs: the form nearly every datetime has, `YYYY-MM-DDTHH:MM:SS` then
@@ -95,9 +87,17 @@ export function commonTime(s) {
   const month = mo0 * 10 + mo1;
   const day = d0 * 10 + d1;
   const hour = h0 * 10 + h1;
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23) return NaN;
+  if (month < 1 || month > 12 || day < 1 || hour > 23) return NaN;
+  const leap = (year & 3) === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN[month])) return NaN;
+  // The days before `year` (365 each, and one for each leap year among 0..year-1: the multiples
+  // of 4, less those of 100, plus those of 400), before `month`, and before `day`: integer
+  // arithmetic only (`days_from_civil` of src/time.rs gives the same, with divisions).
+  const days =
+    year * 365 + ((year + 3) >> 2) - (((year + 99) / 100) | 0) + (((year + 399) / 400) | 0) +
+    DAYS_BEFORE[month] + (leap && month > 2 ? 1 : 0) + day - 1 - EPOCH_DAYS;
   const seconds = hour * 3600 + (mi0 * 10 + mi1) * 60 + s0 * 10 + s1;
-  return daysFromCivil(year, month, day) * 86400000 + seconds * 1000 - offset * 60000;
+  return days * 86400000 + seconds * 1000 - offset * 60000;
 }
 
 export class Codec {

@@ -324,6 +324,17 @@ test('datetimes the encoder reads in JS are read exactly as wasm reads them', as
     assert.deepStrictEqual(viaObject, viaJson, s);
   }
   assert.ok(taken > 300, `${taken} of ${strings.length} read in JS`);
+  // Every year's leap day and the day after it: the day count is the encoder's own arithmetic.
+  for (let y = 0; y <= 9999; y++) {
+    const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    const feb29 = commonTime(`${pad(y, 4)}-02-29T12:00:00Z`);
+    assert.equal(Number.isNaN(feb29), !leap, `${y}-02-29`);
+    if (leap) assert.equal(feb29, Date.parse(`${pad(y, 4)}-02-29T12:00:00Z`), `${y}-02-29`);
+    for (const md of ['01-01', '02-28', '03-01', '12-31']) {
+      const t = `${pad(y, 4)}-${md}T23:59:59-01:30`;
+      assert.equal(commonTime(t), Date.parse(t), t);
+    }
+  }
 });
 
 test('a getter that calls the engine while the client is read: both decisions are right', () => {
