@@ -279,7 +279,10 @@ mod tests {
         assert_eq!(lines("a"), want(&[(1, "a")]));
         assert_eq!(lines("a\n"), want(&[(1, "a")]));
         assert_eq!(lines("a\r\n\n  \r\nbb\r\n\t\nccc"), want(&[(1, "a"), (4, "bb"), (6, "ccc")]));
-        assert_eq!(lines("{\"id\":\"a very long first line, past eight bytes\"}\nx"), want(&[(1, "{\"id\":\"a very long first line, past eight bytes\"}"), (2, "x")]));
+        assert_eq!(
+            lines("{\"id\":\"a very long first line, past eight bytes\"}\nx"),
+            want(&[(1, "{\"id\":\"a very long first line, past eight bytes\"}"), (2, "x")])
+        );
         let bad: Vec<_> = text_lines(b"ok\n\xff\n", 1).map(|(n, t)| (n, t.is_ok())).collect();
         assert_eq!(bad, [(1, true), (2, false)]);
     }
