@@ -270,6 +270,31 @@ test('what JSON cannot write: a bad record is reported with its position, the re
   }
 });
 
+test('a client that outgrows the room wasm gave the encoder and then throws: the rest are decided', () => {
+  // Its holdings fill more than the room wasm gave the encoder, so the encoder goes on in bytes
+  // of its own; then its events throw, the record is taken out, and the bytes fit again.
+  const huge = structuredClone(population[5]);
+  huge.holdings = Array.from({ length: 300_000 }, (_, k) => `fund-${k}`);
+  Object.defineProperty(huge, 'events', { enumerable: true, get() { throw new Error('events unavailable'); } });
+  // The client after it is read once, by the encoder: its bytes reach wasm (the JSON route would
+  // read it again).
+  const after = structuredClone(population[7]);
+  let reads = 0;
+  const aum = after.aum;
+  Object.defineProperty(after, 'aum', { enumerable: true, get: () => (reads++, aum) });
+  const list = [population[6], huge, after];
+  const r = engine.decideBatch(list, { now });
+  assert.equal(reads, 1);
+  assert.deepStrictEqual(r.clientIds, [population[6].id, population[7].id]);
+  assert.deepStrictEqual(r.errors.map((e) => e.line), [2]);
+  assert.match(r.errors[0].errors[0].message, /events unavailable/);
+  const ok = plain(engine.decideBatch(ndjson([population[6], population[7]]), { now }));
+  const got = plain(r);
+  delete got.errors;
+  delete ok.errors;
+  assert.deepStrictEqual(got, ok);
+});
+
 test('undeclared fields are never read: cycles, BigInts and throwing getters there do not matter', () => {
   const c = structuredClone(population[5]);
   c.notes = {};
