@@ -68,25 +68,12 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
 /// The position of the first `"`, `\\` or control character (< 0x20) in `s`: eight bytes at a
 /// time (SWAR), as most of a record's bytes are inside strings.
 fn special_byte(s: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES << 7;
-    let mut chunks = s.chunks_exact(8);
-    for (k, chunk) in chunks.by_ref().enumerate() {
-        let w = u64::from_le_bytes(chunk.try_into().ok()?);
-        let (quote, backslash) = (w ^ (ONES * u64::from(b'"')), w ^ (ONES * u64::from(b'\\')));
-        // Per byte, the high bit is set where the byte is zero (or, for the last term, below
-        // 0x20). Borrows only run upwards, so the lowest flagged byte is always a true match;
-        // that is the one we want (little endian: the first in the text).
-        let hits = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (w.wrapping_sub(ONES * 0x20) & !w);
-        let hits = hits & HIGH;
-        if hits != 0 {
-            return Some(k * 8 + (hits.trailing_zeros() / 8) as usize);
-        }
-    }
-    let done = s.len() - chunks.remainder().len();
-    chunks.remainder().iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).map(|p| done + p)
+    use crate::swar::{bytes_below, bytes_equal, find};
+    find(
+        s,
+        |w| bytes_equal(w, b'"') | bytes_equal(w, b'\\') | bytes_below(w, 0x20),
+        |b| b == b'"' || b == b'\\' || b < 0x20,
+    )
 }
 
 /// A cursor over JSON text. Its readers return `None` where the text is not what they read,
@@ -447,19 +434,7 @@ mod tests {
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         for len in 0..48 {
             for _ in 0..400 {
-                let bytes: Vec<u8> = (0..len)
-                    .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        // Mostly ordinary bytes, so matches land anywhere in the words.
-                        if seed % 5 == 0 {
-                            alphabet[(seed >> 8) as usize % alphabet.len()]
-                        } else {
-                            b'a' + (seed >> 16) as u8 % 26
-                        }
-                    })
-                    .collect();
+                let bytes = crate::swar::noisy_bytes(&mut seed, len, &alphabet, 5);
                 let want = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
                 assert_eq!(special_byte(&bytes), want, "{bytes:?}");
             }
