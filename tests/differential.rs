@@ -58,15 +58,24 @@ fn cond(r: &mut Rng, depth: u32) -> Value {
         2 => json!({"<": [num_lit(r), {"var": r.pick(&NUM_FIELDS)}, num_lit(r)]}),
         3 => {
             let op = *r.pick(&["==", "!=", "===", "!=="]);
-            match r.below(5) {
+            let any_field = *r.pick(&["aum", "logins", "channel", "vip", "risk_class", "holdings"]);
+            match r.below(8) {
                 0 => json!({op: [{"var": "channel"}, r.pick(&STR_VALUES)]}),
+                // Null and text against every kind of field, on either side.
+                5 => json!({op: [{"var": any_field}, null]}),
+                6 => json!({op: [null, {"var": any_field}]}),
+                7 => {
+                    // Text against a list and a string field (an enum only takes its own values: case 2).
+                    let text_field = *r.pick(&["channel", "holdings"]);
+                    json!({op: [r.pick(&["fund", "0", "1", "app", ""]), {"var": text_field}]})
+                }
                 1 => json!({op: [{"var": r.pick(&NUM_FIELDS)}, num_lit(r)]}),
                 2 => json!({op: [{"var": "risk_class"}, r.pick(&CLASSES)]}),
                 3 => json!({op: [num_lit(r), {"var": *r.pick(&["vip", "aum"])}]}),
                 _ => json!({op: [{"var": "vip"}, r.below(2) == 0]}),
             }
         }
-        4 => json!({"!!": {"var": *r.pick(&["aum", "channel", "vip", "risk_class", "holdings"])}}),
+        4 => json!({*r.pick(&["!!", "!"]): {"var": *r.pick(&["aum", "channel", "vip", "risk_class", "holdings"])}}),
         5 => json!({"in": [r.pick(&HOLDINGS), {"var": "holdings"}]}),
         6 => json!({"in": [{"var": "channel"}, ["app", "wechat"]]}),
         7 => json!({"and": [cond(r, depth + 1), cond(r, depth + 1)]}),

@@ -93,12 +93,19 @@ pub fn eval_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
         Expr::Field(slot, None) => cx.field_truthy(*slot),
         // `and` returns its first falsy operand (or the last), so its truthiness is the
         // conjunction; an empty `and` returns null.
-        Expr::And(parts) => !parts.is_empty() && parts.iter().all(|p| eval_bool(p, cx, frame)),
-        Expr::Or(parts) => parts.iter().any(|p| eval_bool(p, cx, frame)),
-        Expr::Not(a) => !eval_bool(a, cx, frame),
-        Expr::Truthy(a) => eval_bool(a, cx, frame),
+        Expr::And(parts) => !parts.is_empty() && parts.iter().all(|p| operand_bool(p, cx, frame)),
+        Expr::Or(parts) => parts.iter().any(|p| operand_bool(p, cx, frame)),
+        Expr::Not(a) => !operand_bool(a, cx, frame),
+        Expr::Truthy(a) => operand_bool(a, cx, frame),
         Expr::FieldCmpNum(slot, op, k) => field_cmp_num(cx.rec.values.get(*slot as usize), *op, *k, cx, *slot),
-        Expr::NumCmp(op, a, b) => cmp_holds(*op, eval_num(a, cx, frame).partial_cmp(&eval_num(b, cx, frame))),
+        Expr::NumCmp(op, a, b) => cmp_holds(*op, operand_num(a, cx, frame).partial_cmp(&operand_num(b, cx, frame))),
+        Expr::LooseEq(a, b, want) => match (&**a, &**b) {
+            (Expr::Field(slot, None), Expr::Lit(l @ (Lit::Null | Lit::Bool(_) | Lit::Num(_) | Lit::Str(_))))
+            | (Expr::Lit(l @ (Lit::Null | Lit::Bool(_) | Lit::Num(_) | Lit::Str(_))), Expr::Field(slot, None)) => {
+                loose_eq(&cx.field(*slot), &l.val()) == *want
+            }
+            _ => eval(e, cx, frame).truthy(),
+        },
         Expr::Tag(i) => cx.tags.get(*i as usize).is_some_and(|t| *t > 0),
         Expr::TagIs(i, tier) => cx.tags.get(*i as usize).is_some_and(|t| *t == tier + 1),
         Expr::Layer(i) => cx.layers.get(*i as usize).copied().unwrap_or(false),
@@ -120,6 +127,35 @@ pub fn eval_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
             _ => eval(e, cx, frame).truthy(),
         },
         _ => eval(e, cx, frame).truthy(),
+    }
+}
+
+/// [`eval_bool`] of an operand, with its commonest forms (a field, a tag) read in place rather than
+/// through another call: most of a single decision's time is the dispatch from node to node.
+#[inline(always)]
+fn operand_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
+    match e {
+        Expr::Field(slot, None) => cx.field_truthy(*slot),
+        Expr::Tag(i) => cx.tags.get(*i as usize).is_some_and(|t| *t > 0),
+        _ => eval_bool(e, cx, frame),
+    }
+}
+
+/// [`eval_num`] of an operand, with its commonest forms (a number, a field, the time since a
+/// datetime field) read in place (see [`operand_bool`]).
+#[inline(always)]
+fn operand_num<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> f64 {
+    match e {
+        Expr::Lit(Lit::Num(n)) => *n,
+        Expr::Since(arg, unit) => match &**arg {
+            Expr::Field(slot, None) => match cx.rec.values.get(*slot as usize) {
+                Some(FieldVal::Time(t)) => (cx.now - t) as f64 / unit,
+                None | Some(FieldVal::Missing) => 0.0,
+                _ => eval_num(e, cx, frame),
+            },
+            _ => eval_num(e, cx, frame),
+        },
+        _ => eval_num(e, cx, frame),
     }
 }
 
