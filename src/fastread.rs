@@ -21,11 +21,22 @@ impl Engine {
     /// # Errors
     /// [`RecordError`] with every problem, exactly as [`Engine::read_client`] reports it.
     pub fn read_client_text(&self, text: &str) -> Result<Record, RecordError> {
-        if let Some(r) = self.read_client_fast(text) {
-            return Ok(r);
+        let mut rec = Record::default();
+        self.read_client_text_into(text, &mut rec)?;
+        Ok(rec)
+    }
+
+    /// [`Engine::read_client_text`] into `rec`, reusing its lists (a batch reads each record into
+    /// one it has decided already). On an error `rec` is left partly written.
+    ///
+    /// # Errors
+    /// As [`Engine::read_client_text`].
+    pub fn read_client_text_into(&self, text: &str, rec: &mut Record) -> Result<(), RecordError> {
+        if (Reader { lx: Lexer::new(text), engine: self }).record_into(rec).is_some() {
+            return Ok(());
         }
         match crate::json::parse(text) {
-            Ok(v) => self.read_client(&v),
+            Ok(v) => self.read_client(&v).map(|r| *rec = r),
             Err(e) => Err(RecordError {
                 client_id: None,
                 line: None,
@@ -33,13 +44,13 @@ impl Engine {
             }),
         }
     }
-}
 
-impl Engine {
     /// The one-pass reader alone: `None` when the record needs the full reader (it has a problem
     /// to report, or a form this reader leaves to it).
     pub fn read_client_fast(&self, text: &str) -> Option<Record> {
-        (Reader { lx: Lexer::new(text), engine: self }).record()
+        let mut rec = Record::default();
+        (Reader { lx: Lexer::new(text), engine: self }).record_into(&mut rec)?;
+        Some(rec)
     }
 }
 
@@ -121,17 +132,21 @@ impl<'a> Reader<'a, '_> {
         }
     }
 
-    fn record(mut self) -> Option<Record> {
+    /// The record into `rec` (see [`Engine::read_client_text_into`]); `None` leaves it partly
+    /// written.
+    fn record_into(mut self, rec: &mut Record) -> Option<()> {
         let e = self.engine;
-        let mut id: Option<String> = None;
-        let mut values = vec![FieldVal::Missing; e.fields.len()];
-        let mut events = Vec::new();
-        let mut contacts = Vec::new();
+        let mut id: Option<Cow<'a, str>> = None;
+        let Record { values, events, contacts, .. } = rec;
+        values.clear();
+        values.resize(e.fields.len(), FieldVal::Missing);
+        events.clear();
+        contacts.clear();
         self.object(|r, key| {
             match &*key {
-                "id" => id = Some(r.string()?.into_owned()).filter(|s| !s.is_empty()),
-                "events" => events = r.events()?,
-                "contacts" => contacts = r.contacts()?,
+                "id" => id = Some(r.string()?).filter(|s| !s.is_empty()),
+                "events" => r.events(events)?,
+                "contacts" => r.contacts(contacts)?,
                 k => match e.field_slots.get(k) {
                     Some(slot) => values[slot as usize] = r.field(slot)?,
                     None => r.value::<()>(0)?,
@@ -143,12 +158,13 @@ impl<'a> Reader<'a, '_> {
         if self.i != self.s.len() {
             return None;
         }
-        if e.fields.iter().zip(&values).any(|(f, v)| f.required && *v == FieldVal::Missing) {
+        if e.fields.iter().zip(values.iter()).any(|(f, v)| f.required && *v == FieldVal::Missing) {
             return None;
         }
-        crate::sort::sort_hot_by(&mut events, |a: &Event, b: &Event| a.at.cmp(&b.at));
-        crate::sort::sort_hot_by(&mut contacts, |a: &Contact, b: &Contact| a.at.cmp(&b.at));
-        Some(Record { id: id?.into_boxed_str(), values, events, contacts })
+        crate::sort::sort_hot_by(events, |a: &Event, b: &Event| a.at.cmp(&b.at));
+        crate::sort::sort_hot_by(contacts, |a: &Contact, b: &Contact| a.at.cmp(&b.at));
+        rec.id = id?.into();
+        Some(())
     }
 
     fn field(&mut self, slot: u16) -> Option<FieldVal> {
@@ -181,13 +197,18 @@ impl<'a> Reader<'a, '_> {
         })
     }
 
-    /// `null` or a list of flat objects (events, contacts): `each` turns one object's members into
-    /// an item (`Some(None)` skips it). Nested values: give up.
-    fn object_list<T>(&mut self, mut each: impl FnMut(&Members<'a>) -> Option<Option<T>>) -> Option<Vec<T>> {
+    /// `null` or a list of flat objects (events, contacts) into `out`, which it clears first (a
+    /// key given twice: the last one counts): `each` turns one object's members into an item
+    /// (`Some(None)` skips it). Nested values: give up.
+    fn object_list<T>(
+        &mut self,
+        out: &mut Vec<T>,
+        mut each: impl FnMut(&Members<'a>) -> Option<Option<T>>,
+    ) -> Option<()> {
+        out.clear();
         if self.peek()? == b'n' {
-            return self.lit(b"null").map(|_| Vec::new());
+            return self.lit(b"null");
         }
-        let mut out = Vec::new();
         // One list of members for all the objects, cleared for each.
         let mut members = Members(Vec::new());
         self.array(|r| {
@@ -200,13 +221,12 @@ impl<'a> Reader<'a, '_> {
                 out.push(item);
             }
             Some(())
-        })?;
-        Some(out)
+        })
     }
 
-    fn events(&mut self) -> Option<Vec<Event>> {
+    fn events(&mut self, out: &mut Vec<Event>) -> Option<()> {
         let e = self.engine;
-        self.object_list(|m| {
+        self.object_list(out, |m| {
             let get = |k: &str| m.get(k);
             let Some(Scalar::Str(ty)) = get("type") else { return None };
             // Undeclared event types are not read.
@@ -228,9 +248,9 @@ impl<'a> Reader<'a, '_> {
         })
     }
 
-    fn contacts(&mut self) -> Option<Vec<Contact>> {
+    fn contacts(&mut self, out: &mut Vec<Contact>) -> Option<()> {
         let e = self.engine;
-        self.object_list(|m| {
+        self.object_list(out, |m| {
             let get = |k: &str| m.get(k);
             let Some(Scalar::Str(ch)) = get("channel") else { return None };
             let channel = Channel::parse(ch)?;

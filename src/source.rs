@@ -17,3 +17,17 @@ impl<T, F: FnMut() -> Option<T>> Source<T> for F {
         self()
     }
 }
+
+/// The next item written into `out`, whose buffers it reuses, or `None` at the end (any
+/// `FnMut(&mut O) -> Option<T>` closure is one): a batch reads each record into one it has
+/// decided already instead of allocating its lists again.
+pub trait SourceInto<O: ?Sized, T> {
+    fn next_into(&mut self, out: &mut O) -> Option<T>;
+}
+
+impl<O: ?Sized, T, F: FnMut(&mut O) -> Option<T>> SourceInto<O, T> for F {
+    #[inline]
+    fn next_into(&mut self, out: &mut O) -> Option<T> {
+        self(out)
+    }
+}

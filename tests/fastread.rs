@@ -36,6 +36,34 @@ fn both_readers_agree_on_the_synthetic_population() {
 }
 
 #[test]
+fn a_record_read_into_a_used_one_is_the_record_read_afresh() {
+    // A batch reads each record into one it has decided before: nothing of the earlier record
+    // (its events, contacts, list items, fields it had and this one lacks) may remain, also after
+    // a record that could not be read left it half written.
+    let engine = engine();
+    let now = time::parse_datetime("2026-11-25T10:00:00+08:00", engine.time_zone()).unwrap();
+    let ndjson = generate_ndjson(&PopulationSpec { size: 1_000, seed: 8, now });
+    let mut lines: Vec<&str> = ndjson.lines().collect();
+    let broken = lines[7].replacen("\"events\":[", "\"events\":[{\"type\":\"login\",\"at\":\"yesterday\"},", 1);
+    lines.insert(8, &broken);
+    lines.insert(20, r#"{"id":"sparse"}"#);
+    lines.insert(21, r#"{"id":"nulls","events":null,"contacts":null,"holdings":null,"aum":null}"#);
+    let mut reused = clientseg::record::Record::default();
+    let mut decided_differently = 0;
+    for line in &lines {
+        let into = engine.read_client_text_into(line, &mut reused).map(|()| reused.clone());
+        let afresh = engine.read_client_text(line);
+        assert_eq!(into.is_ok(), afresh.is_ok(), "{line}");
+        if let (Ok(a), Ok(b)) = (&into, &afresh) {
+            assert_eq!(a, b, "{line}");
+        } else {
+            decided_differently += 1;
+        }
+    }
+    assert_eq!(decided_differently, 1, "only the broken record fails");
+}
+
+#[test]
 fn both_readers_agree_on_tricky_records() {
     let engine = engine();
     let cases = [

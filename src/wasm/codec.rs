@@ -304,10 +304,9 @@ pub(super) struct Many<'a> {
     bytes: Option<std::cell::RefMut<'a, Vec<u8>>>,
 }
 
-impl Iterator for Many<'_> {
-    type Item = (usize, Result<Record, RecordError>);
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl Many<'_> {
+    /// The next record, numbered from 1, read into `rec` (see [`crate::source::SourceInto`]).
+    pub(super) fn next_into(&mut self, rec: &mut Record) -> Option<(usize, Result<(), RecordError>)> {
         if self.next == self.len {
             return None;
         }
@@ -335,11 +334,11 @@ impl Iterator for Many<'_> {
             // Broken framing: the rest of the chunk takes the JSON route too.
             self.filled = 0;
         }
-        let record = match encoded.and_then(|b| self.core.read_client_encoded(b)) {
-            Some(r) => Ok(r),
-            None => read_json(self.core, &self.list.get(k)),
+        let read = match encoded.and_then(|b| self.core.read_client_encoded_into(b, rec)) {
+            Some(()) => Ok(()),
+            None => read_json(self.core, &self.list.get(k)).map(|r| *rec = r),
         };
-        Some((k as usize + 1, record))
+        Some((k as usize + 1, read))
     }
 }
 

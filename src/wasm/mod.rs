@@ -194,7 +194,7 @@ impl Engine {
         } else if js::Array::is_array(input) {
             // `isArray`, not `instanceof`: an array from another realm (an iframe) is a list too.
             let mut records = self.codec().read_many(&self.core, input.unchecked_ref());
-            self.core.decide_read(&mut || records.next(), &ctx)
+            self.core.decide_read(&mut |rec: &mut Record| records.next_into(rec), &ctx)
         } else {
             return Err(error(
                 "INVALID_INPUT",
