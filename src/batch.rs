@@ -14,8 +14,8 @@ use serde::Serialize;
 
 /// Records read and decided per step: one block of the block evaluator. The records are kept and
 /// read into again, so their lists are allocated once per batch, and a step's records are still in
-/// the cache when they are decided (natively NDJSON batches took 0.89–0.96× the time they took
-/// with steps of 4,096 fresh records).
+/// the cache when they are decided (natively, NDJSON batches take 0.86–0.87× the time they took
+/// in steps of 4,096 records read afresh).
 const CHUNK: usize = crate::block::LANES;
 
 /// Decisions of a batch, compactly: record `k` (in input order, bad records skipped) has

@@ -136,6 +136,29 @@ fn the_encoded_reader_takes_every_valid_record_as_the_full_reader_reads_it() {
 }
 
 #[test]
+fn a_record_read_into_a_used_one_is_the_record_read_afresh() {
+    // Single decisions and batches of client objects read each record into one read before:
+    // nothing of the earlier record may remain, also after one that was refused half read.
+    let engine = engine();
+    let plan = engine.encoder_plan();
+    let mut clients = population(&engine, 500);
+    clients.insert(5, serde_json::json!({"id": "sparse"}));
+    let mut refused = clients[9].clone();
+    refused["events"].as_array_mut().unwrap().push(serde_json::json!({"type": "login", "at": "yesterday"}));
+    clients.insert(10, refused);
+    let mut reused = clientseg::record::Record::default();
+    let mut refusals = 0;
+    for c in &clients {
+        let bytes = encode(&plan, c);
+        match engine.read_client_encoded_into(&bytes, &mut reused) {
+            Some(()) => assert_eq!(Some(&reused), engine.read_client_encoded(&bytes).as_ref(), "{c}"),
+            None => refusals += 1,
+        }
+    }
+    assert_eq!(refusals, 1, "only the record with a bad datetime is refused");
+}
+
+#[test]
 fn the_encoded_reader_takes_a_record_only_as_the_full_reader_reads_it() {
     let engine = engine();
     let plan = engine.encoder_plan();
