@@ -61,6 +61,9 @@ fn cond(r: &mut Rng, depth: u32) -> Value {
             let any_field = *r.pick(&["aum", "logins", "channel", "vip", "risk_class", "holdings"]);
             match r.below(8) {
                 0 => json!({op: [{"var": "channel"}, r.pick(&STR_VALUES)]}),
+                1 => json!({op: [{"var": r.pick(&NUM_FIELDS)}, num_lit(r)]}),
+                2 => json!({op: [{"var": "risk_class"}, r.pick(&CLASSES)]}),
+                3 => json!({op: [num_lit(r), {"var": *r.pick(&["vip", "aum"])}]}),
                 // Null and text against every kind of field, on either side.
                 5 => json!({op: [{"var": any_field}, null]}),
                 6 => json!({op: [null, {"var": any_field}]}),
@@ -69,9 +72,6 @@ fn cond(r: &mut Rng, depth: u32) -> Value {
                     let text_field = *r.pick(&["channel", "holdings"]);
                     json!({op: [r.pick(&["fund", "0", "1", "app", ""]), {"var": text_field}]})
                 }
-                1 => json!({op: [{"var": r.pick(&NUM_FIELDS)}, num_lit(r)]}),
-                2 => json!({op: [{"var": "risk_class"}, r.pick(&CLASSES)]}),
-                3 => json!({op: [num_lit(r), {"var": *r.pick(&["vip", "aum"])}]}),
                 _ => json!({op: [{"var": "vip"}, r.below(2) == 0]}),
             }
         }
