@@ -152,9 +152,9 @@ impl Engine {
     }
 
     /// Decides numbered records, `next` reading each in turn into the record it is given (any
-    /// closure that does), a step of 64 records (one block) at a time; an item that could not be read
-    /// is reported with its number and the others are still decided. (One loop for every input
-    /// form: see [`SourceInto`].)
+    /// closure that does), a step of 64 records (one block) at a time; an item that could not be
+    /// read is reported with its number and the others are still decided. (One loop for every
+    /// input form: see [`SourceInto`].)
     pub fn decide_read(
         &self,
         next: &mut dyn SourceInto<Record, (usize, Result<(), RecordError>)>,
