@@ -116,7 +116,7 @@ impl Engine {
         self.decide_read(
             &mut |rec: &mut Record| {
                 let (line, text) = lines.next()?;
-                Some((line, text.and_then(|t| self.read_client_csv(&header, t)).map(|r| *rec = r)))
+                Some((line, text.and_then(|t| self.read_client_csv_into(&header, t, rec))))
             },
             ctx,
         )

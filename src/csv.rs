@@ -144,7 +144,18 @@ impl Engine {
     /// [`RecordError`] when the row cannot be split, has the wrong number of cells, or a cell
     /// does not fit its field.
     pub fn read_client_csv(&self, header: &CsvHeader, line: &str) -> Result<Record, RecordError> {
-        self.read_client_text(&self.csv_row_json(header, line)?)
+        let mut rec = Record::default();
+        self.read_client_csv_into(header, line, &mut rec)?;
+        Ok(rec)
+    }
+
+    /// [`Engine::read_client_csv`] into `rec`, reusing its lists (see
+    /// [`Engine::read_client_text_into`]). On an error `rec` is left partly written.
+    ///
+    /// # Errors
+    /// As [`Engine::read_client_csv`].
+    pub fn read_client_csv_into(&self, header: &CsvHeader, line: &str, rec: &mut Record) -> Result<(), RecordError> {
+        self.read_client_text_into(&self.csv_row_json(header, line)?, rec)
     }
 
     /// One CSV row as the JSON text of the client record it stands for: declared fields typed

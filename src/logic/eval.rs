@@ -38,6 +38,12 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Whether tag `i` is set (a boolean tag true, or a multi-tier tag at some tier).
+    #[inline]
+    pub(crate) fn tag_set(&self, i: u16) -> bool {
+        self.tags.get(i as usize).is_some_and(|t| *t > 0)
+    }
+
     /// JsonLogic truthiness of a field, without building a value.
     pub(crate) fn field_truthy(&self, slot: u16) -> bool {
         match self.rec.values.get(slot as usize) {
@@ -106,7 +112,7 @@ pub fn eval_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
             }
             _ => eval(e, cx, frame).truthy(),
         },
-        Expr::Tag(i) => cx.tags.get(*i as usize).is_some_and(|t| *t > 0),
+        Expr::Tag(i) => cx.tag_set(*i),
         Expr::TagIs(i, tier) => cx.tags.get(*i as usize).is_some_and(|t| *t == tier + 1),
         Expr::Layer(i) => cx.layers.get(*i as usize).copied().unwrap_or(false),
         Expr::RankCmp(arg, slot, op, k) => match &**arg {
@@ -136,7 +142,7 @@ pub fn eval_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
 fn operand_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
     match e {
         Expr::Field(slot, None) => cx.field_truthy(*slot),
-        Expr::Tag(i) => cx.tags.get(*i as usize).is_some_and(|t| *t > 0),
+        Expr::Tag(i) => cx.tag_set(*i),
         _ => eval_bool(e, cx, frame),
     }
 }
@@ -147,15 +153,22 @@ fn operand_bool<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> bool {
 fn operand_num<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> f64 {
     match e {
         Expr::Lit(Lit::Num(n)) => *n,
-        Expr::Since(arg, unit) => match &**arg {
-            Expr::Field(slot, None) => match cx.rec.values.get(*slot as usize) {
-                Some(FieldVal::Time(t)) => (cx.now - t) as f64 / unit,
-                None | Some(FieldVal::Missing) => 0.0,
-                _ => eval_num(e, cx, frame),
-            },
-            _ => eval_num(e, cx, frame),
-        },
+        Expr::Since(arg, unit) => since_num(e, arg, *unit, cx, frame),
         _ => eval_num(e, cx, frame),
+    }
+}
+
+/// `e` = `Since(arg, unit)` as a number: for a datetime field, straight from the record.
+#[inline(always)]
+fn since_num<'a>(e: &'a Expr, arg: &'a Expr, unit: f64, cx: &Cx<'a>, frame: &Frame<'a>) -> f64 {
+    match arg {
+        Expr::Field(slot, None) => match cx.rec.values.get(*slot as usize) {
+            Some(FieldVal::Time(t)) => (cx.now - t) as f64 / unit,
+            // A missing datetime gives null, which is 0 as a number.
+            None | Some(FieldVal::Missing) => 0.0,
+            _ => eval(e, cx, frame).to_number(),
+        },
+        _ => eval(e, cx, frame).to_number(),
     }
 }
 
@@ -233,15 +246,7 @@ pub fn eval_num<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> f64 {
     match e {
         Expr::Lit(Lit::Num(n)) => *n,
         Expr::Field(slot, None) => cx.field_number(*slot),
-        Expr::Since(arg, unit) => match &**arg {
-            Expr::Field(slot, None) => match cx.rec.values.get(*slot as usize) {
-                Some(FieldVal::Time(t)) => (cx.now - t) as f64 / unit,
-                // A missing datetime gives null, which is 0 as a number.
-                None | Some(FieldVal::Missing) => 0.0,
-                _ => eval(e, cx, frame).to_number(),
-            },
-            _ => eval(e, cx, frame).to_number(),
-        },
+        Expr::Since(arg, unit) => since_num(e, arg, *unit, cx, frame),
         Expr::Events { event_type, agg: EventAgg::Count, window_ms, filter } => {
             count_events(*event_type, *window_ms, filter.as_deref(), cx) as f64
         }
@@ -456,7 +461,7 @@ pub fn eval<'a>(e: &'a Expr, cx: &Cx<'a>, frame: &Frame<'a>) -> Val<'a> {
         Expr::FollowedBy { first, then, within_ms, window_ms } => {
             Val::Bool(followed_by(*first, *then, *within_ms, *window_ms, cx))
         }
-        Expr::Tag(i) => Val::Bool(cx.tags.get(*i as usize).is_some_and(|t| *t > 0)),
+        Expr::Tag(i) => Val::Bool(cx.tag_set(*i)),
         Expr::TagIs(i, tier) => Val::Bool(cx.tags.get(*i as usize).is_some_and(|t| *t == tier + 1)),
         Expr::TagTier(i) => match cx.tags.get(*i as usize) {
             Some(t) if *t > 0 => cx
